@@ -1,0 +1,20 @@
+# Episode 4 of the Carpentries "Introduction to deep learning" (CIFAR-10), as a workflow.
+# Read it as a table of contents: each stage lives in workflow/rules/.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/data.smk"
+include: "workflow/rules/training.smk"
+include: "workflow/rules/results.smk"
+
+
+rule all:
+    input:
+        final_targets(),
+    default_target: True

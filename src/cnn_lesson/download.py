@@ -1,0 +1,147 @@
+"""Fetch the CIFAR-10 archive from a URL or a local copy, verified against its checksums."""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import logging
+import os
+import shutil
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from cnn_lesson.errors import InputError
+
+log = logging.getLogger(__name__)
+
+URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
+MD5 = "c58f30108f718f92721af3b95e74349a"
+SHA256 = "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce"
+CHUNK = 1 << 20
+WHAT_TO_DO = (
+    "Check data.url in the config (or set data.archive to a local copy of "
+    "cifar-10-python.tar.gz, e.g. one downloaded by hand from " + URL + ") and run again."
+)
+
+
+class TransientError(Exception):
+    """A failure that another try may not have: a dropped connection, a server error."""
+
+
+def fetch(source: str, dest: Path, md5: str, sha256: str | None = None,
+          tries: int = 4, timeout: float = 60) -> None:
+    """Copy or download `source` to `dest`, check its checksums, and leave no file on failure."""
+    dest = Path(dest)
+    partial = dest.with_name(dest.name + ".part")
+    try:
+        if _is_url(source):
+            _download_with_retries(source, partial, tries, timeout)
+        else:
+            _copy_local(source, partial)
+        verify(partial, source, md5, sha256)
+        os.replace(partial, dest)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def verify(path: Path, source: str, md5: str, sha256: str | None) -> None:
+    """Raise InputError naming `source` unless `path` has the expected checksums."""
+    digests = _digests(path)
+    if _looks_like_html(path):
+        raise InputError(
+            f"{source} gave an HTML page ({path.stat().st_size:,} bytes), not the gzip archive: "
+            f"the URL points at a web page, a login page or an error page. {WHAT_TO_DO}"
+        )
+    for name, expected in (("md5", md5), ("sha256", sha256)):
+        if expected and digests[name] != expected.lower():
+            raise InputError(
+                f"{source} has {name} {digests[name]} but {expected} was expected "
+                f"({path.stat().st_size:,} bytes received): the file is truncated, corrupted or "
+                f"another file. Nothing was kept. {WHAT_TO_DO}"
+            )
+    log.info("verified %s: %s bytes, md5 %s", source, f"{path.stat().st_size:,}", digests["md5"])
+
+
+def _is_url(source: str) -> bool:
+    return source.split(":", 1)[0] in ("http", "https", "file")
+
+
+def _digests(path: Path) -> dict[str, str]:
+    md5, sha256 = hashlib.md5(), hashlib.sha256()
+    with open(path, "rb") as stream:
+        while chunk := stream.read(CHUNK):
+            md5.update(chunk)
+            sha256.update(chunk)
+    return {"md5": md5.hexdigest(), "sha256": sha256.hexdigest()}
+
+
+def _looks_like_html(path: Path) -> bool:
+    with open(path, "rb") as stream:
+        start = stream.read(512).lstrip().lower()
+    return start.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body"))
+
+
+def _copy_local(source: str, partial: Path) -> None:
+    if not Path(source).is_file():
+        raise InputError(
+            f"data.archive: {source} does not exist or is not a file. Set data.archive to the "
+            f"path of cifar-10-python.tar.gz, or to null to download it from data.url."
+        )
+    log.info("copying %s", source)
+    shutil.copyfile(source, partial)
+
+
+def _download_with_retries(url: str, partial: Path, tries: int, timeout: float) -> None:
+    partial.unlink(missing_ok=True)
+    for attempt in range(1, tries + 1):
+        try:
+            _download(url, partial, timeout)
+            return
+        except TransientError as error:
+            if attempt == tries:
+                raise InputError(
+                    f"downloading {url} failed {tries} times, last with: {error}. Nothing was "
+                    f"kept. Check the network (compute nodes often have none: run the download "
+                    f"on a login node). {WHAT_TO_DO}"
+                ) from error
+            log.warning("try %d of %d failed (%s); retrying", attempt, tries, error)
+            time.sleep(min(2 ** attempt, 30) / 4)
+
+
+def _download(url: str, partial: Path, timeout: float) -> None:
+    """One try: resume from the bytes already in `partial` where the server allows it."""
+    have = partial.stat().st_size if partial.exists() else 0
+    request = urllib.request.Request(url, headers={"Range": f"bytes={have}-"} if have else {})
+    try:
+        # urllib verifies certificates by default; never switch that off.
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            resumed = response.status == 206
+            if have and not resumed:
+                log.info("server ignored the range request; starting over")
+            _stream(response, partial, append=resumed, already=have if resumed else 0)
+    except urllib.error.HTTPError as error:
+        if error.code == 416 and have:
+            return  # the part already holds the whole file; the checksum will tell
+        message = f"HTTP {error.code} {error.reason}"
+        if error.code >= 500 or error.code == 429:
+            raise TransientError(message) from error
+        raise InputError(f"{url} answered {message}. {WHAT_TO_DO}") from error
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
+        raise TransientError(str(getattr(error, "reason", error)) or repr(error)) from error
+
+
+def _stream(response, partial: Path, append: bool, already: int) -> None:
+    length = response.headers.get("Content-Length")
+    total = already + int(length) if length else None
+    received, next_report = already, 0.0
+    with open(partial, "ab" if append else "wb") as out:
+        while chunk := response.read(CHUNK):
+            out.write(chunk)
+            received += len(chunk)
+            if total and received / total >= next_report:
+                log.info("downloaded %s of %s bytes", f"{received:,}", f"{total:,}")
+                next_report += 0.1
+    if total is not None and received < total:
+        raise TransientError(f"connection closed after {received:,} of {total:,} bytes")

@@ -1,0 +1,45 @@
+"""Test loss and accuracy of a saved model, as the lesson's `model.evaluate` prints them."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import keras
+
+from cnn_lesson import backend
+from cnn_lesson.data import Dataset
+from cnn_lesson.errors import InputError
+from cnn_lesson.training import BATCH_SIZE
+
+log = logging.getLogger(__name__)
+
+
+def load_model(path: Path) -> keras.Model:
+    """Load a `.keras` file in Keras' safe mode (no code from the file is run)."""
+    try:
+        return keras.models.load_model(path, safe_mode=True)
+    except Exception as error:  # Keras raises many kinds for a bad file
+        raise InputError(
+            f"{path}: cannot be loaded as a Keras model ({type(error).__name__}: {error}). "
+            f"Delete it and rerun the workflow so that train writes it again."
+        ) from error
+
+
+def evaluate(model_path: Path, data: Dataset, threads: int, batch_size: int = BATCH_SIZE) -> dict:
+    """Loss and accuracy on the test split, with the step count of the lesson's output line."""
+    backend.configure(threads, seed=0)
+    model = load_model(model_path)
+    loss, accuracy = model.evaluate(data.x_test, data.y_test, batch_size=batch_size, verbose=0)
+    steps = -(-len(data.x_test) // batch_size)
+    metrics = {"test_loss": float(loss), "test_accuracy": float(accuracy),
+               "test_images": len(data.x_test), "steps": steps,
+               "parameters": int(model.count_params())}
+    log.info("%s", lesson_line(metrics))
+    return metrics
+
+
+def lesson_line(metrics: dict) -> str:
+    """The metrics in the format of the lesson's `evaluate(..., verbose=2)` line, without time."""
+    return (f"{metrics['steps']}/{metrics['steps']} - loss: {metrics['test_loss']:.4f} "
+            f"- accuracy: {metrics['test_accuracy']:.4f}")

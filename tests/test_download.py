@@ -1,0 +1,130 @@
+"""The download: real HTTP on 127.0.0.1, checksums always verified, no file left on failure."""
+
+import hashlib
+
+import pytest
+
+from cnn_lesson import download
+from cnn_lesson.errors import InputError
+from servers import Route
+
+PATH = "/cifar-10-python.tar.gz"
+
+
+def fetch(source, dest, archive, **kwargs):
+    download.fetch(source, dest, md5=archive.md5, sha256=archive.sha256, **kwargs)
+
+
+def assert_nothing_left(dest):
+    assert list(dest.parent.iterdir()) == []
+
+
+def test_downloads_and_verifies(served_archive, tiny_archive, tmp_path):
+    dest = tmp_path / "out" / "archive.tar.gz"
+    dest.parent.mkdir()
+    fetch(served_archive, dest, tiny_archive)
+    assert dest.read_bytes() == tiny_archive.bytes
+    assert [p.name for p in dest.parent.iterdir()] == ["archive.tar.gz"]
+
+
+def test_the_shipped_checksums_are_the_published_ones():
+    assert download.MD5 == "c58f30108f718f92721af3b95e74349a"
+    assert download.SHA256 == "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce"
+    assert download.URL.startswith("https://")
+
+
+def test_wrong_checksum_names_source_and_keeps_nothing(served_archive, tiny_archive, tmp_path):
+    dest = tmp_path / "archive.tar.gz"
+    with pytest.raises(InputError, match=f"{served_archive} has md5 {tiny_archive.md5} but 0+ "
+                                         "was expected.*Nothing was kept"):
+        download.fetch(served_archive, dest, md5="0" * 32)
+    assert_nothing_left(dest)
+
+
+def test_sha256_is_checked_too(served_archive, tiny_archive, tmp_path):
+    dest = tmp_path / "archive.tar.gz"
+    with pytest.raises(InputError, match="has sha256"):
+        download.fetch(served_archive, dest, md5=tiny_archive.md5, sha256="f" * 64)
+    assert_nothing_left(dest)
+
+
+def test_truncated_file_fails_the_checksum(server, tiny_archive, tmp_path):
+    server.routes[PATH] = Route(tiny_archive.bytes[:1000])
+    dest = tmp_path / "archive.tar.gz"
+    with pytest.raises(InputError, match="1,000 bytes received.*truncated"):
+        fetch(server.url(PATH), dest, tiny_archive)
+    assert_nothing_left(dest)
+
+
+def test_html_page_is_recognised(server, tiny_archive, tmp_path):
+    server.routes[PATH] = Route(b"<!DOCTYPE html><html><body>Please log in</body></html>",
+                                content_type="text/html")
+    dest = tmp_path / "archive.tar.gz"
+    with pytest.raises(InputError, match="gave an HTML page.*data.url"):
+        fetch(server.url(PATH), dest, tiny_archive)
+    assert_nothing_left(dest)
+
+
+def test_404_is_not_retried(server, tiny_archive, tmp_path):
+    dest = tmp_path / "archive.tar.gz"
+    with pytest.raises(InputError, match=r"answered HTTP 404 Not Found.*data\.archive"):
+        fetch(server.url("/missing.tar.gz"), dest, tiny_archive)
+    assert_nothing_left(dest)
+
+
+def test_server_errors_are_retried_then_reported(server, tiny_archive, tmp_path):
+    server.routes[PATH] = Route(status=503)
+    dest = tmp_path / "archive.tar.gz"
+    with pytest.raises(InputError, match="failed 2 times, last with: HTTP 503"):
+        fetch(server.url(PATH), dest, tiny_archive, tries=2)
+    assert server.routes[PATH].requests == 2
+    assert_nothing_left(dest)
+
+
+def test_dropped_connection_is_resumed(server, tiny_archive, tmp_path):
+    server.routes[PATH] = route = Route(tiny_archive.bytes, drops=1)
+    dest = tmp_path / "archive.tar.gz"
+    fetch(server.url(PATH), dest, tiny_archive)
+    assert hashlib.md5(dest.read_bytes()).hexdigest() == tiny_archive.md5
+    assert route.requests == 2
+
+
+def test_dropped_connection_restarts_where_ranges_are_not_served(server, tiny_archive, tmp_path):
+    server.routes[PATH] = Route(tiny_archive.bytes, drops=1, ranges=False)
+    dest = tmp_path / "archive.tar.gz"
+    fetch(server.url(PATH), dest, tiny_archive)
+    assert dest.read_bytes() == tiny_archive.bytes
+
+
+def test_every_try_dropped_is_a_clear_failure(server, tiny_archive, tmp_path):
+    server.routes[PATH] = Route(tiny_archive.bytes, drops=5, ranges=False)
+    dest = tmp_path / "archive.tar.gz"
+    with pytest.raises(InputError, match="failed 3 times"):
+        fetch(server.url(PATH), dest, tiny_archive, tries=3)
+    assert_nothing_left(dest)
+
+
+def test_local_copy_is_verified(tiny_archive, tmp_path):
+    dest = tmp_path / "out" / "archive.tar.gz"
+    dest.parent.mkdir()
+    fetch(str(tiny_archive.path), dest, tiny_archive)
+    assert dest.read_bytes() == tiny_archive.bytes
+    with pytest.raises(InputError, match=f"{tiny_archive.path} has md5"):
+        download.fetch(str(tiny_archive.path), tmp_path / "other.tar.gz", md5="1" * 32)
+    assert not (tmp_path / "other.tar.gz").exists()
+
+
+def test_missing_local_copy_names_the_key(tmp_path, tiny_archive):
+    with pytest.raises(InputError, match="data.archive: .*nothere.tar.gz does not exist"):
+        fetch(str(tmp_path / "nothere.tar.gz"), tmp_path / "a.tar.gz", tiny_archive)
+
+
+def test_file_url(tiny_archive, tmp_path):
+    dest = tmp_path / "archive.tar.gz"
+    fetch(tiny_archive.path.as_uri(), dest, tiny_archive)
+    assert dest.read_bytes() == tiny_archive.bytes
+
+
+def test_certificates_are_verified():
+    source = open(download.__file__).read()
+    assert "_create_unverified_context" not in source and "CERT_NONE" not in source

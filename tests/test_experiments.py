@@ -1,0 +1,45 @@
+"""The config's experiments become runs, with one spelling per rate and clear errors."""
+
+import pytest
+
+from cnn_lesson.errors import InputError
+from cnn_lesson.experiments import dropout_label, runs_from_config
+
+
+@pytest.mark.parametrize("rate, label", [(0, "0.00"), (0.8, "0.80"), (0.45, "0.45"),
+                                         (0.15, "0.15"), (0.125, "0.125"), (0.3, "0.30")])
+def test_dropout_label(rate, label):
+    assert dropout_label(rate) == label
+
+
+def config(*experiments, seeds=(1,)):
+    return {"experiments": list(experiments), "seeds": list(seeds)}
+
+
+def test_every_rate_and_seed_is_one_run_in_config_order():
+    runs = runs_from_config(config({"model": "base", "dropout": [0], "epochs": 10},
+                                   {"model": "extra_layer", "dropout": [0.15, 0.3], "epochs": 20},
+                                   seeds=(1, 2)))
+    assert [r.path for r in runs] == [
+        "base/dropout-0.00/seed-1", "base/dropout-0.00/seed-2",
+        "extra_layer/dropout-0.15/seed-1", "extra_layer/dropout-0.15/seed-2",
+        "extra_layer/dropout-0.30/seed-1", "extra_layer/dropout-0.30/seed-2"]
+    assert [r.epochs for r in runs] == [10, 10, 20, 20, 20, 20]
+    assert [r.sweep for r in runs] == [False, False, True, True, True, True]
+
+
+def test_duplicate_runs_name_both_keys():
+    with pytest.raises(InputError, match=r"experiments\[1\].*0.80.*experiments\[0\]"):
+        runs_from_config(config({"model": "extra_layer", "dropout": [0.8], "epochs": 20},
+                                {"model": "extra_layer", "dropout": [0.5, 0.80], "epochs": 5}))
+
+
+def test_unknown_model_names_the_key():
+    with pytest.raises(InputError, match=r"experiments\[0\]\.model: unknown model 'vgg'"):
+        runs_from_config(config({"model": "vgg", "dropout": [0], "epochs": 1}))
+
+
+@pytest.mark.parametrize("rate", [1.0, -0.1, 1.5])
+def test_rate_outside_range_names_the_key(rate):
+    with pytest.raises(InputError, match=r"experiments\[0\]\.dropout: rate"):
+        runs_from_config(config({"model": "base", "dropout": [rate], "epochs": 1}))

@@ -1,0 +1,77 @@
+"""Tables and plots: built from the files the rules write, drawn as the lesson draws them."""
+
+import json
+
+import pandas as pd
+import pytest
+from matplotlib.collections import PolyCollection
+from matplotlib.figure import Figure
+
+from cnn_lesson import plots, tables
+
+
+def history(epochs, offset=0.0):
+    return pd.DataFrame({"accuracy": [0.3 + offset] * epochs, "loss": [1.5] * epochs,
+                         "val_accuracy": [0.2] * epochs, "val_loss": [1.9 - offset] * epochs},
+                        index=pd.RangeIndex(1, epochs + 1, name="epoch"))
+
+
+def write_run(tmp_path, name, epochs, test_loss):
+    history_path, metrics_path = tmp_path / f"{name}.tsv", tmp_path / f"{name}.json"
+    history(epochs).to_csv(history_path, sep="\t")
+    metrics_path.write_text(json.dumps({"test_loss": test_loss, "test_accuracy": 0.5,
+                                        "parameters": 87060}))
+    return history_path, metrics_path
+
+
+def test_runs_table_and_dropout_table(tmp_path):
+    runs = [{"model": "base", "dropout": "0.00", "seed": 1, "epochs": 3, "sweep": False},
+            {"model": "extra_layer", "dropout": "0.60", "seed": 1, "epochs": 2, "sweep": True},
+            {"model": "extra_layer", "dropout": "0.15", "seed": 1, "epochs": 2, "sweep": True}]
+    files = [write_run(tmp_path, f"r{i}", run["epochs"], 1.0 + i) for i, run in enumerate(runs)]
+    table = tables.runs_table(runs, [f[0] for f in files], [f[1] for f in files])
+    assert list(table["epochs"]) == [3, 2, 2]
+    assert list(table["test_loss"]) == [1.0, 2.0, 3.0]
+    assert list(table.columns[:5]) == ["model", "dropout", "seed", "epochs", "parameters"]
+    dropout = tables.dropout_table(table)
+    assert list(dropout["dropout_rate"]) == [0.15, 0.6]
+    assert list(dropout["test_loss"]) == [3.0, 2.0]
+
+
+def test_read_history_round_trip(tmp_path):
+    history(4).to_csv(tmp_path / "h.tsv", sep="\t")
+    assert tables.read_history(tmp_path / "h.tsv").equals(history(4))
+
+
+def test_history_figure_draws_one_line_per_metric():
+    figure = plots.history_figure(history(5), ["accuracy", "val_accuracy"])
+    assert isinstance(figure, Figure)
+    axes = figure.axes[0]
+    assert len(axes.get_lines()) >= 2
+    assert [t.get_text() for t in axes.get_legend().get_texts()] == ["accuracy", "val_accuracy"]
+    assert axes.get_xlabel() == "epochs" and axes.get_ylabel() == "metric"
+
+
+def dropout_rows(seeds):
+    return pd.DataFrame([{"model": "extra_layer", "dropout_rate": rate, "seed": seed,
+                          "test_loss": 1 + rate + seed / 10, "test_accuracy": 0.5}
+                         for rate in (0.15, 0.3, 0.45) for seed in seeds])
+
+
+def test_dropout_figure_one_seed_is_a_plain_line():
+    axes = plots.dropout_figure(dropout_rows([1])).axes[0]
+    assert not any(isinstance(c, PolyCollection) for c in axes.collections)
+    x, y = axes.get_lines()[0].get_data()
+    assert list(x) == [0.15, 0.3, 0.45]
+
+
+def test_dropout_figure_several_seeds_shows_mean_and_band():
+    axes = plots.dropout_figure(dropout_rows([1, 2, 3])).axes[0]
+    assert any(isinstance(c, PolyCollection) for c in axes.collections)
+    _, y = axes.get_lines()[0].get_data()
+    assert list(y) == pytest.approx([1.35, 1.5, 1.65])
+
+
+def test_dropout_figure_without_a_sweep_says_so():
+    figure = plots.dropout_figure(dropout_rows([1]).iloc[0:0])
+    assert "no dropout sweep" in figure.axes[0].texts[0].get_text()

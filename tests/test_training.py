@@ -1,0 +1,65 @@
+"""Training and evaluation on a handful of generated images: seeded, logged, saved, loadable."""
+
+import json
+import logging
+
+import keras
+import numpy as np
+import pytest
+
+from cnn_lesson import data, evaluation, training
+from cnn_lesson.errors import InputError
+
+
+@pytest.fixture(scope="module")
+def small_data(tiny_archive):
+    return data.prepare(tiny_archive.path, 64)
+
+
+def test_fit_gives_one_history_row_per_epoch_and_logs_each(small_data, caplog):
+    caplog.set_level(logging.INFO, logger="cnn_lesson")
+    history = training.fit("base", 0.0, small_data, epochs=2, seed=1, threads=1).history
+    assert list(history.index) == [1, 2] and history.index.name == "epoch"
+    assert set(history.columns) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    epoch_lines = [r.message for r in caplog.records if r.message.startswith("epoch ")]
+    assert len(epoch_lines) == 2 and "epoch 2/2" in epoch_lines[1]
+    assert "val_loss" in epoch_lines[0]
+
+
+def test_same_seed_same_numbers_other_seed_other_numbers(small_data):
+    def history(seed):
+        return training.fit("extra_layer", 0.5, small_data, epochs=1, seed=seed,
+                            threads=1).history
+
+    first = history(3)
+    assert first.equals(history(3))
+    assert not first.equals(history(4))
+
+
+def test_saved_model_loads_and_evaluates_as_in_training(small_data, tmp_path):
+    trained = training.fit("small", 0.0, small_data, epochs=1, seed=1, threads=1)
+    history, path = trained.history, tmp_path / "model.keras"
+    trained.model.save(path)
+    assert "Total params: 415,960" in trained.summary
+    assert isinstance(keras.models.load_model(path), keras.Model)
+    metrics = evaluation.evaluate(path, small_data, threads=1)
+    assert metrics["test_loss"] == pytest.approx(history["val_loss"].iloc[-1], rel=1e-5)
+    assert metrics["test_accuracy"] == pytest.approx(history["val_accuracy"].iloc[-1])
+    assert metrics["steps"] == 4 and metrics["parameters"] == 415_960
+    json.dumps(metrics)
+
+
+def test_lesson_line_format():
+    line = evaluation.lesson_line({"steps": 313, "test_loss": 1.46834, "test_accuracy": 0.53071})
+    assert line == "313/313 - loss: 1.4683 - accuracy: 0.5307"
+
+
+def test_a_model_file_that_does_not_load_is_named(tmp_path, small_data):
+    path = tmp_path / "model.keras"
+    path.write_bytes(b"not a zip")
+    with pytest.raises(InputError, match=f"{path}: cannot be loaded as a Keras model"):
+        evaluation.evaluate(path, small_data, threads=1)
+
+
+def test_inputs_are_float32(small_data):
+    assert small_data.x_train.dtype == np.float32

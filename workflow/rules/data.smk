@@ -1,0 +1,31 @@
+rule download_cifar10:
+    output:
+        archive="resources/cifar-10-python.tar.gz",
+    params:
+        source=archive_source(),
+        md5=config["data"]["md5"],
+        sha256=config["data"]["sha256"],
+    log:
+        "logs/download_cifar10.log",
+    localrule: True
+    conda:
+        ENVIRONMENT
+    script:
+        "../scripts/download_cifar10.py"
+
+
+rule prepare_data:
+    input:
+        archive=rules.download_cifar10.output.archive,
+    output:
+        npz="results/data/cifar10.npz",
+    params:
+        n_train=config["data"]["n_train"],
+    log:
+        "logs/prepare_data.log",
+    benchmark:
+        "benchmarks/prepare_data.tsv"
+    conda:
+        ENVIRONMENT
+    script:
+        "../scripts/prepare_data.py"

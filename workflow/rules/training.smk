@@ -1,0 +1,44 @@
+rule train:
+    input:
+        data=rules.prepare_data.output.npz,
+    output:
+        model="results/train/{model}/dropout-{dropout}/seed-{seed}/model.keras",
+        history="results/train/{model}/dropout-{dropout}/seed-{seed}/history.tsv",
+        summary="results/train/{model}/dropout-{dropout}/seed-{seed}/summary.txt",
+    params:
+        epochs=lambda wildcards: run_of(wildcards).epochs,
+        batch_size=config["training"]["batch_size"],
+    threads: 2
+    resources:
+        gpu=config["training"]["gpu"],
+        mem_mb=4000,
+    log:
+        "logs/train/{model}/dropout-{dropout}/seed-{seed}.log",
+    benchmark:
+        "benchmarks/train/{model}/dropout-{dropout}/seed-{seed}.tsv"
+    conda:
+        ENVIRONMENT
+    script:
+        "../scripts/train.py"
+
+
+rule evaluate:
+    input:
+        model=rules.train.output.model,
+        data=rules.prepare_data.output.npz,
+    output:
+        metrics="results/evaluate/{model}/dropout-{dropout}/seed-{seed}/metrics.json",
+    params:
+        batch_size=config["training"]["batch_size"],
+    threads: 2
+    resources:
+        gpu=config["training"]["gpu"],
+        mem_mb=4000,
+    log:
+        "logs/evaluate/{model}/dropout-{dropout}/seed-{seed}.log",
+    benchmark:
+        "benchmarks/evaluate/{model}/dropout-{dropout}/seed-{seed}.tsv"
+    conda:
+        ENVIRONMENT
+    script:
+        "../scripts/evaluate.py"

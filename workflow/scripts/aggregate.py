@@ -1,0 +1,15 @@
+"""Rule aggregate: one table of every run, and the dropout-vs-test-loss table and plot."""
+from cnn_lesson import plots, tables
+from cnn_lesson.logs import logging_to
+
+
+def main(smk):
+    with logging_to(smk.log[0]):
+        runs = tables.runs_table(smk.params.runs, smk.input.histories, smk.input.metrics)
+        runs.to_csv(smk.output.runs, sep="\t", index=False)
+        dropout = tables.dropout_table(runs)
+        dropout.to_csv(smk.output.dropout, sep="\t", index=False)
+        plots.dropout_figure(dropout).savefig(smk.output.plot, dpi=100)
+
+
+main(snakemake)  # noqa: F821 - injected by Snakemake
