@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 from cnn_lesson import synthetic
 from servers import Route, Server
 
 PER_BATCH, N_TEST = 60, 100
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass
@@ -55,3 +59,44 @@ def served_archive(server, tiny_archive) -> str:
     """The URL at which the server answers with the tiny archive."""
     server.routes["/cifar-10-python.tar.gz"] = Route(tiny_archive.bytes)
     return server.url("/cifar-10-python.tar.gz")
+
+
+def tiny_config(url, archive):
+    """Two models, four rates, 1-2 epochs: the episode's shape on 200 images."""
+    return {"data": {"url": url, "md5": archive.md5, "sha256": archive.sha256, "n_train": 200},
+            "experiments": [
+                {"model": "base", "dropout": [0], "epochs": 1, "figure": "04_training_history_1"},
+                {"model": "extra_layer", "dropout": [0.25, 0.5], "epochs": 2,
+                 "figure": "04_vary_dropout_rate"},
+                {"model": "extra_layer", "dropout": [0.8], "epochs": 1,
+                 "figure": "04_training_history_3"}],
+            "seeds": [1]}
+
+
+def write_config(workdir, config):
+    (workdir / "config").mkdir(exist_ok=True)
+    (workdir / "config" / "config.yaml").write_text(yaml.safe_dump(config))
+
+
+def snakemake(workdir, *args, check=True):
+    """Run the repository's workflow in `workdir`, as a user would from the command line."""
+    command = [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"),
+               "--directory", str(workdir), "--cores", "2", *args]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    if check and result.returncode != 0:
+        raise AssertionError(f"snakemake failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+@pytest.fixture(scope="session")
+def finished(tmp_path_factory, tiny_archive):
+    """A workdir in which the whole tiny workflow has run once, served over real HTTP."""
+    server = Server()
+    server.routes["/cifar-10-python.tar.gz"] = Route(tiny_archive.bytes)
+    workdir = tmp_path_factory.mktemp("workflow")
+    write_config(workdir, tiny_config(server.url("/cifar-10-python.tar.gz"), tiny_archive))
+    try:
+        snakemake(workdir)
+    finally:
+        server.close()
+    return workdir

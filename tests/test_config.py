@@ -36,6 +36,15 @@ def test_shipped_config_is_the_lesson():
         (download.URL, download.MD5, download.SHA256)
 
 
+def test_the_honest_dropout_config():
+    config = yaml.safe_load((ROOT / "config" / "honest_dropout.yaml").read_text())
+    validate(config, str(SCHEMA))
+    runs = runs_from_config(config)
+    assert len(runs) == 25 and {r.seed for r in runs} == {1, 2, 3, 4, 5}
+    assert all(r.sweep for r in runs)
+    assert 0 < config["training"]["validation_split"] < 1
+
+
 def test_defaults_are_filled():
     config = {"experiments": [{"model": "base", "dropout": [0], "epochs": 1}]}
     validate(config, str(SCHEMA))

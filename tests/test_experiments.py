@@ -43,3 +43,30 @@ def test_unknown_model_names_the_key():
 def test_rate_outside_range_names_the_key(rate):
     with pytest.raises(InputError, match=r"experiments\[0\]\.dropout: rate"):
         runs_from_config(config({"model": "base", "dropout": [rate], "epochs": 1}))
+
+
+def test_figures_map_to_their_runs():
+    from cnn_lesson.experiments import figure_runs
+
+    runs = runs_from_config(config(
+        {"model": "base", "dropout": [0], "epochs": 1, "figure": "04_training_history_1"},
+        {"model": "extra_layer", "dropout": [0.2, 0.4], "epochs": 1,
+         "figure": "04_vary_dropout_rate"}, seeds=(1, 2)))
+    figures = figure_runs(runs)
+    assert [r.path for r in figures["04_training_history_1"]] == [
+        "base/dropout-0.00/seed-1", "base/dropout-0.00/seed-2"]
+    assert len(figures["04_vary_dropout_rate"]) == 4
+
+
+@pytest.mark.parametrize("experiments, message", [
+    ([{"model": "base", "dropout": [0], "epochs": 1, "figure": "04_training_history_1"},
+      {"model": "small", "dropout": [0], "epochs": 1, "figure": "04_training_history_1"}],
+     r"experiments\[1\].figure: 04_training_history_1 is already made by experiments\[0\]"),
+    ([{"model": "base", "dropout": [0.1], "epochs": 1, "figure": "04_vary_dropout_rate"}],
+     "give that experiment several rates"),
+    ([{"model": "base", "dropout": [0.1, 0.2], "epochs": 1, "figure": "04_training_history_2"}],
+     "give that experiment one rate"),
+])
+def test_figure_misuse_names_the_key(experiments, message):
+    with pytest.raises(InputError, match=message):
+        runs_from_config(config(*experiments))

@@ -75,3 +75,39 @@ def test_dropout_figure_several_seeds_shows_mean_and_band():
 def test_dropout_figure_without_a_sweep_says_so():
     figure = plots.dropout_figure(dropout_rows([1]).iloc[0:0])
     assert "no dropout sweep" in figure.axes[0].texts[0].get_text()
+
+
+def test_history_figure_with_several_seeds_draws_a_band():
+    long = pd.concat([history(4, offset=seed / 10).assign(seed=seed) for seed in (1, 2, 3)])
+    axes = plots.history_figure(long, ["accuracy", "val_accuracy"]).axes[0]
+    assert any(isinstance(c, PolyCollection) for c in axes.collections)
+    _, y = axes.get_lines()[0].get_data()
+    assert y[0] == pytest.approx(0.5)
+
+
+def sweep(rates, seeds, val_best, test_best):
+    return pd.DataFrame([{"model": "extra_layer", "dropout_rate": rate, "seed": seed,
+                          "val_loss": 1 + abs(rate - val_best) + seed / 100,
+                          "test_loss": 1 + abs(rate - test_best) + seed / 100,
+                          "test_accuracy": 0.5} for rate in rates for seed in seeds])
+
+
+def test_runs_summary_has_mean_and_sd_over_seeds():
+    runs = pd.DataFrame([{"model": "base", "dropout": 0.0, "epochs": 2, "parameters": 1,
+                          "seed": seed, "loss": seed, "accuracy": 0.5, "val_loss": 1.0,
+                          "val_accuracy": 0.5, "test_loss": 2.0 * seed, "test_accuracy": 0.4}
+                         for seed in (1, 2, 3)])
+    summary = tables.runs_summary(runs)
+    assert len(summary) == 1 and summary.loc[0, "seeds"] == 3
+    assert summary.loc[0, "test_loss_mean"] == 4.0 and summary.loc[0, "test_loss_sd"] == 2.0
+
+
+def test_rate_is_chosen_on_validation_loss_and_reported_with_its_test_loss():
+    chosen = tables.chosen_rates(sweep([0.15, 0.3, 0.45], [1, 2], val_best=0.3, test_best=0.45),
+                                 validation_split=0.1)
+    row = chosen.iloc[0]
+    assert row["chosen_rate"] == 0.3 and row["lowest_test_loss_rate"] == 0.45
+    assert row["test_loss_mean"] == pytest.approx(1.165) and row["seeds"] == 2
+    assert "validation loss on the last 0.1" in row["chosen_on"]
+    lesson_way = tables.chosen_rates(sweep([0.15, 0.3], [1], 0.3, 0.3), validation_split=0)
+    assert "the lesson's way" in lesson_way.iloc[0]["chosen_on"]

@@ -7,7 +7,7 @@ import keras
 import numpy as np
 import pytest
 
-from cnn_lesson import data, evaluation, training
+from cnn_lesson import data, evaluation, tables, training
 from cnn_lesson.errors import InputError
 
 
@@ -49,8 +49,8 @@ def test_saved_model_loads_and_evaluates_as_in_training(small_data, tmp_path):
     json.dumps(metrics)
 
 
-def test_lesson_line_format():
-    line = evaluation.lesson_line({"steps": 313, "test_loss": 1.46834, "test_accuracy": 0.53071})
+def test_evaluate_line_has_the_lesson_format():
+    line = tables.evaluate_line({"steps": 313, "test_loss": 1.46834, "test_accuracy": 0.53071})
     assert line == "313/313 - loss: 1.4683 - accuracy: 0.5307"
 
 
@@ -63,3 +63,16 @@ def test_a_model_file_that_does_not_load_is_named(tmp_path, small_data):
 
 def test_inputs_are_float32(small_data):
     assert small_data.x_train.dtype == np.float32
+
+
+def test_validation_split_holds_out_the_last_training_images(small_data):
+    x_train, y_train, x_val, y_val = training.validation_data(small_data, 0.25)
+    assert len(x_train) == 48 and len(x_val) == 16
+    np.testing.assert_array_equal(x_val, small_data.x_train[48:])
+    lesson_way = training.validation_data(small_data, 0)
+    assert lesson_way[2] is small_data.x_test
+
+
+def test_a_split_that_leaves_nothing_names_the_key(small_data):
+    with pytest.raises(InputError, match="training.validation_split: 0.999"):
+        training.validation_data(small_data, 0.999)

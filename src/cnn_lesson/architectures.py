@@ -24,3 +24,7 @@ ARCHITECTURES = {
     "extra_layer": Architecture(("conv", "pool", "conv", "pool", "conv"), 50, "cifar_model",
                                 "create_nn_extra_layer"),
 }
+
+# The models the episode summarises: (name in the lesson's tables, registry model, dropout rate).
+EPISODE_MODELS = [("small", "small", 0.0), ("base", "base", 0.0),
+                  ("extra_layer", "extra_layer", 0.0), ("dropout", "extra_layer", 0.8)]

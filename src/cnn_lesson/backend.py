@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 import keras
 
@@ -14,8 +15,13 @@ def configure(threads: int, seed: int) -> None:
     keras.utils.set_random_seed(seed)
     if keras.backend.backend() == "tensorflow":
         _configure_tensorflow(threads)
+    found = devices()
     log.info("backend %s, %d thread(s), seed %d, devices: %s", keras.backend.backend(),
-             threads, seed, ", ".join(devices()) or "CPU")
+             threads, seed, ", ".join(found) or "CPU")
+    visible = os.environ.get("CUDA_VISIBLE_DEVICES", "")
+    if visible not in ("", "-1") and not found:
+        log.warning("CUDA_VISIBLE_DEVICES=%s names GPU(s), but the backend sees none: "
+                    "running on the CPU", visible)
 
 
 def _configure_tensorflow(threads: int) -> None:

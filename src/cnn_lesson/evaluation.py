@@ -10,6 +10,7 @@ import keras
 from cnn_lesson import backend
 from cnn_lesson.data import Dataset
 from cnn_lesson.errors import InputError
+from cnn_lesson.tables import evaluate_line
 from cnn_lesson.training import BATCH_SIZE
 
 log = logging.getLogger(__name__)
@@ -35,11 +36,5 @@ def evaluate(model_path: Path, data: Dataset, threads: int, batch_size: int = BA
     metrics = {"test_loss": float(loss), "test_accuracy": float(accuracy),
                "test_images": len(data.x_test), "steps": steps,
                "parameters": int(model.count_params())}
-    log.info("%s", lesson_line(metrics))
+    log.info("%s", evaluate_line(metrics))
     return metrics
-
-
-def lesson_line(metrics: dict) -> str:
-    """The metrics in the format of the lesson's `evaluate(..., verbose=2)` line, without time."""
-    return (f"{metrics['steps']}/{metrics['steps']} - loss: {metrics['test_loss']:.4f} "
-            f"- accuracy: {metrics['test_accuracy']:.4f}")

@@ -8,6 +8,12 @@ from cnn_lesson.errors import InputError
 from cnn_lesson.architectures import ARCHITECTURES
 
 
+SWEEP_FIGURE = "04_vary_dropout_rate"
+HISTORY_FIGURES = [f"04_training_history_{i}" for i in (1, 2, 3)]
+# The run whose `evaluate` line the episode prints: the dropout model.
+EVALUATED_FIGURE = HISTORY_FIGURES[2]
+
+
 @dataclass(frozen=True)
 class Run:
     """One training: an architecture, a dropout rate, a seed and its number of epochs."""
@@ -17,6 +23,7 @@ class Run:
     seed: int
     epochs: int
     sweep: bool
+    figure: str | None = None
 
     @property
     def path(self) -> str:
@@ -33,6 +40,7 @@ def dropout_label(rate: float) -> str:
 def runs_from_config(config: dict) -> list[Run]:
     """Every run the config asks for, in config order; refuses unknown models and duplicates."""
     runs, seen = [], {}
+    _check_figures(config["experiments"])
     for index, experiment in enumerate(config["experiments"]):
         key = f"experiments[{index}]"
         model = experiment["model"]
@@ -53,5 +61,35 @@ def runs_from_config(config: dict) -> list[Run]:
                 )
             seen[model, label] = key
             for seed in config["seeds"]:
-                runs.append(Run(model, label, seed, experiment["epochs"], len(rates) > 1))
+                runs.append(Run(model, label, seed, experiment["epochs"], len(rates) > 1,
+                                experiment.get("figure")))
     return runs
+
+
+def _check_figures(experiments: list[dict]) -> None:
+    """Each lesson figure comes from one experiment of the right shape."""
+    owners: dict[str, str] = {}
+    for index, experiment in enumerate(experiments):
+        figure, key = experiment.get("figure"), f"experiments[{index}].figure"
+        if figure is None:
+            continue
+        if figure in owners:
+            raise InputError(f"config key {key}: {figure} is already made by {owners[figure]}; "
+                             f"name each figure once.")
+        owners[figure] = key
+        several = len(experiment["dropout"]) > 1
+        if figure == SWEEP_FIGURE and not several:
+            raise InputError(f"config key {key}: {figure} is a dropout curve; give that "
+                             f"experiment several rates.")
+        if figure != SWEEP_FIGURE and several:
+            raise InputError(f"config key {key}: {figure} is one training history; give that "
+                             f"experiment one rate.")
+
+
+def figure_runs(runs: list[Run]) -> dict[str, list[Run]]:
+    """The runs (all seeds) behind each lesson figure the config names."""
+    figures: dict[str, list[Run]] = {}
+    for run in runs:
+        if run.figure:
+            figures.setdefault(run.figure, []).append(run)
+    return figures

@@ -5,15 +5,23 @@ from __future__ import annotations
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 HISTORY_PLOTS = {"accuracy": ["accuracy", "val_accuracy"], "loss": ["loss", "val_loss"]}
 
 
 def history_figure(history: pd.DataFrame, metrics: list[str]) -> Figure:
-    """As the lesson's `plot_history`: a seaborn line per metric against epochs."""
+    """As the lesson's `plot_history`: a seaborn line per metric against epochs; with a `seed`
+    column of several seeds, the mean and a band of one standard deviation."""
     figure = Figure(figsize=(6.4, 4.8))
     axes = figure.subplots()
-    sns.lineplot(data=history[metrics], ax=axes)
+    table = history.reset_index()
+    several_seeds = "seed" in table and table["seed"].nunique() > 1
+    long = table.melt(id_vars="epoch", value_vars=metrics, var_name="metric")
+    sns.lineplot(data=long, x="epoch", y="value", hue="metric", ax=axes,
+                 errorbar="sd" if several_seeds else None)
+    axes.get_legend().set_title(None)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xlabel("epochs")
     axes.set_ylabel("metric")
     figure.tight_layout()

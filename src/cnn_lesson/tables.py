@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
+METRICS = ["loss", "accuracy", "val_loss", "val_accuracy", "test_loss", "test_accuracy"]
+CHOSEN_COLUMNS = ["model", "chosen_rate", "chosen_on", "seeds", "val_loss_mean",
+                  "test_loss_mean", "test_loss_sd", "lowest_test_loss_rate"]
 RUN_COLUMNS = ["model", "dropout", "seed", "epochs", "parameters", "loss", "accuracy",
                "val_loss", "val_accuracy", "test_loss", "test_accuracy"]
 
@@ -34,7 +37,50 @@ def runs_table(runs: list[dict], histories: list[Path], metrics: list[Path]) -> 
 
 
 def dropout_table(runs: pd.DataFrame) -> pd.DataFrame:
-    """The dropout sweeps (experiments with several rates): test loss per model, rate and seed."""
+    """The dropout sweeps (experiments with several rates): losses per model, rate and seed."""
     sweeps = runs[runs["sweep"]].rename(columns={"dropout": "dropout_rate"})
-    return sweeps[["model", "dropout_rate", "seed", "test_loss", "test_accuracy"]] \
+    return sweeps[["model", "dropout_rate", "seed", "val_loss", "test_loss", "test_accuracy"]] \
         .sort_values(["model", "dropout_rate", "seed"]).reset_index(drop=True)
+
+
+def mean_and_sd(table: pd.DataFrame, keys: list[str], metrics: list[str]) -> pd.DataFrame:
+    """Per group of `keys`: the number of seeds and each metric's mean and standard deviation."""
+    grouped = table.groupby(keys, sort=False)
+    summary = grouped[metrics].agg(["mean", "std"])
+    summary.columns = [f"{metric}_{'sd' if stat == 'std' else stat}"
+                       for metric, stat in summary.columns]
+    summary.insert(0, "seeds", grouped.size())
+    return summary.reset_index()
+
+
+def runs_summary(runs: pd.DataFrame) -> pd.DataFrame:
+    """runs.tsv over seeds: mean and standard deviation of every metric per model and rate."""
+    return mean_and_sd(runs, ["model", "dropout", "epochs", "parameters"], METRICS)
+
+
+def chosen_rates(dropout: pd.DataFrame, validation_split: float) -> pd.DataFrame:
+    """Per model, the rate with the lowest mean validation loss, and its test loss."""
+    summary = mean_and_sd(dropout, ["model", "dropout_rate"], ["val_loss", "test_loss"])
+    rows = []
+    for model, rates in summary.groupby("model", sort=False):
+        chosen = rates.loc[rates["val_loss_mean"].idxmin()]
+        rows.append({"model": model, "chosen_rate": chosen["dropout_rate"],
+                     "chosen_on": _chosen_on(validation_split), "seeds": chosen["seeds"],
+                     "val_loss_mean": chosen["val_loss_mean"],
+                     "test_loss_mean": chosen["test_loss_mean"],
+                     "test_loss_sd": chosen["test_loss_sd"],
+                     "lowest_test_loss_rate": rates.loc[rates["test_loss_mean"].idxmin(),
+                                                        "dropout_rate"]})
+    return pd.DataFrame(rows, columns=CHOSEN_COLUMNS)
+
+
+def _chosen_on(validation_split: float) -> str:
+    if validation_split:
+        return f"validation loss on the last {validation_split:g} of the training images"
+    return "test loss (the lesson's way: its validation data is the test split)"
+
+
+def evaluate_line(metrics: dict) -> str:
+    """Test metrics in the format of the lesson's `evaluate(..., verbose=2)` line, without time."""
+    return (f"{metrics['steps']}/{metrics['steps']} - loss: {metrics['test_loss']:.4f} "
+            f"- accuracy: {metrics['test_accuracy']:.4f}")

@@ -1,9 +1,15 @@
 # Config validation, wildcard constraints and target functions; no rules.
 from snakemake.utils import validate
 
-from cnn_lesson.architectures import ARCHITECTURES
+from cnn_lesson.architectures import ARCHITECTURES, EPISODE_MODELS
 from cnn_lesson.errors import InputError
-from cnn_lesson.experiments import runs_from_config
+from cnn_lesson.experiments import (
+    EVALUATED_FIGURE,
+    HISTORY_FIGURES,
+    SWEEP_FIGURE,
+    figure_runs,
+    runs_from_config,
+)
 
 
 validate(config, schema="../schemas/config.schema.yaml")
@@ -15,12 +21,18 @@ try:
 except InputError as error:
     raise WorkflowError(f"config: {error}") from None
 RUN_PATHS = [run.path for run in RUNS]
+FIGURE_RUNS = figure_runs(RUNS)
+EPISODE_SUMMARIES = [name for name, _, _ in EPISODE_MODELS]
+TABLES = "1. Runs"
+DROPOUT = "3. Dropout rate"
+LESSON_CATEGORY = "4. The episode's figures"
 
 
 wildcard_constraints:
     model="|".join(ARCHITECTURES),
     dropout=r"0\.\d+",
     seed=r"\d+",
+    n="[123]",
 
 
 def archive_source():
@@ -39,6 +51,28 @@ def run_files(pattern):
     return [pattern.format(run=path) for path in RUN_PATHS]
 
 
+def figure_files(figure, pattern):
+    """`pattern` (with {run}) for every run, all seeds, behind one of the episode's figures."""
+    return [pattern.format(run=run.path) for run in FIGURE_RUNS.get(figure, [])]
+
+
+def figure_seeds(figure):
+    return [run.seed for run in FIGURE_RUNS[figure]]
+
+
+def lesson_targets():
+    """The episode's figures the config names, and its numbers, under results/lesson/."""
+    histories = [figure[-1] for figure in HISTORY_FIGURES if figure in FIGURE_RUNS]
+    return [
+        *rules.lesson_sample_images.output,
+        *rules.lesson_convolution.output,
+        *expand(rules.lesson_history.output, n=histories),
+        *(rules.lesson_dropout.output if SWEEP_FIGURE in FIGURE_RUNS else []),
+        *rules.lesson_numbers.output,
+        *(rules.lesson_evaluate_line.output if EVALUATED_FIGURE in FIGURE_RUNS else []),
+    ]
+
+
 def final_targets():
     """Everything a bare `snakemake` makes: every run's files, plots and the aggregate tables."""
     return [
@@ -46,4 +80,5 @@ def final_targets():
         *run_files("results/plots/{run}/accuracy.png"),
         *run_files("results/plots/{run}/loss.png"),
         *rules.aggregate.output,
+        *lesson_targets(),
     ]

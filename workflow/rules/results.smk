@@ -2,8 +2,20 @@ rule plot_history:
     input:
         history=rules.train.output.history,
     output:
-        accuracy="results/plots/{model}/dropout-{dropout}/seed-{seed}/accuracy.png",
-        loss="results/plots/{model}/dropout-{dropout}/seed-{seed}/loss.png",
+        accuracy=report(
+            "results/plots/{model}/dropout-{dropout}/seed-{seed}/accuracy.png",
+            caption="../report/accuracy.rst",
+            category="2. Training history",
+            subcategory="{model}",
+            labels={"model": "{model}", "dropout": "{dropout}", "seed": "{seed}", "plot": "accuracy"},
+        ),
+        loss=report(
+            "results/plots/{model}/dropout-{dropout}/seed-{seed}/loss.png",
+            caption="../report/loss.rst",
+            category="2. Training history",
+            subcategory="{model}",
+            labels={"model": "{model}", "dropout": "{dropout}", "seed": "{seed}", "plot": "loss"},
+        ),
     log:
         "logs/plot_history/{model}/dropout-{dropout}/seed-{seed}.log",
     localrule: True
@@ -18,11 +30,18 @@ rule aggregate:
         histories=run_files("results/train/{run}/history.tsv"),
         metrics=run_files("results/evaluate/{run}/metrics.json"),
     output:
-        runs="results/tables/runs.tsv",
-        dropout="results/tables/dropout_vs_test_loss.tsv",
-        plot="results/plots/dropout_vs_test_loss.png",
+        runs=report("results/tables/runs.tsv", caption="../report/runs.rst", category=TABLES),
+        summary=report("results/tables/runs_summary.tsv", caption="../report/runs_summary.rst",
+                       category=TABLES),
+        dropout=report("results/tables/dropout_vs_test_loss.tsv",
+                       caption="../report/dropout_table.rst", category=DROPOUT),
+        chosen=report("results/tables/chosen_dropout.tsv", caption="../report/chosen_dropout.rst",
+                      category=DROPOUT),
+        plot=report("results/plots/dropout_vs_test_loss.png",
+                    caption="../report/dropout_vs_test_loss.rst", category=DROPOUT),
     params:
         runs=[vars(run) for run in RUNS],
+        validation_split=config["training"]["validation_split"],
     log:
         "logs/aggregate.log",
     localrule: True

@@ -8,6 +8,7 @@ rule train:
     params:
         epochs=lambda wildcards: run_of(wildcards).epochs,
         batch_size=config["training"]["batch_size"],
+        validation_split=config["training"]["validation_split"],
     threads: 2
     resources:
         gpu=config["training"]["gpu"],

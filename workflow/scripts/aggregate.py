@@ -1,4 +1,4 @@
-"""Rule aggregate: one table of every run, and the dropout-vs-test-loss table and plot."""
+"""Rule aggregate: every run in one table, its mean over seeds, and the dropout sweeps."""
 from cnn_lesson import plots, tables
 from cnn_lesson.logs import logging_to
 
@@ -7,8 +7,11 @@ def main(smk):
     with logging_to(smk.log[0]):
         runs = tables.runs_table(smk.params.runs, smk.input.histories, smk.input.metrics)
         runs.to_csv(smk.output.runs, sep="\t", index=False)
+        tables.runs_summary(runs).to_csv(smk.output.summary, sep="\t", index=False)
         dropout = tables.dropout_table(runs)
         dropout.to_csv(smk.output.dropout, sep="\t", index=False)
+        tables.chosen_rates(dropout, smk.params.validation_split) \
+            .to_csv(smk.output.chosen, sep="\t", index=False)
         plots.dropout_figure(dropout).savefig(smk.output.plot, dpi=100)
 
 

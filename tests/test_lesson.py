@@ -1,0 +1,101 @@
+"""The episode's figures and numbers: computed convolutions, parameter table, sample grid."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cnn_lesson import convolution as conv
+from cnn_lesson import lesson
+from cnn_lesson.architectures import EPISODE_MODELS
+
+
+def test_the_worked_example_is_computed():
+    result = conv.convolve(conv.EXAMPLE_MATRIX, conv.HORIZONTAL_EDGE)
+    # The lesson's highlighted cell: -(100 + 100 + 100) + (0 + 0 + 0).
+    assert result[conv.HIGHLIGHT] == -300
+    np.testing.assert_array_equal(result, [[0, 0, 0], [-300] * 3, [-300] * 3, [0, 0, 0]])
+
+
+def test_convolve_is_a_conv2d_without_flip():
+    image = np.arange(16.0).reshape(4, 4)
+    kernel = np.array([[0, 0, 0], [0, 0, 0], [0, 0, 1.0]])
+    np.testing.assert_array_equal(conv.convolve(image, kernel), image[2:, 2:])
+
+
+def test_the_photograph_ships_with_matplotlib_and_shows_horizontal_edges():
+    photo = conv.sample_photograph()
+    assert photo.ndim == 2 and 0 <= photo.min() and photo.max() <= 1 and photo.shape[1] >= 200
+    edges = conv.convolve(photo, conv.HORIZONTAL_EDGE)
+    assert edges.shape == (photo.shape[0] - 2, photo.shape[1] - 2)
+    stripes = np.zeros((12, 12))
+    stripes[6:] = 1
+    assert np.abs(conv.convolve(stripes, conv.HORIZONTAL_EDGE)).max() == 3
+    assert np.abs(conv.convolve(stripes.T, conv.HORIZONTAL_EDGE)).max() == 0
+
+
+def test_matrix_table_and_figure_carry_the_computed_numbers():
+    result = conv.convolve(conv.EXAMPLE_MATRIX, conv.HORIZONTAL_EDGE)
+    table = conv.matrix_table(conv.EXAMPLE_MATRIX, conv.HORIZONTAL_EDGE, result)
+    output = table[table["matrix"] == "output"]
+    assert len(output) == 12 and output["value"].sum() == -1800
+    figure = conv.matrix_figure(conv.EXAMPLE_MATRIX, conv.HORIZONTAL_EDGE, result)
+    texts = [t.get_text() for t in figure.axes[4].texts]
+    assert texts.count("-300") == 6 and texts.count("0") == 6
+
+
+@pytest.fixture(scope="module")
+def parameters():
+    return lesson.parameter_table()
+
+
+def totals(table):
+    return table[table["layer"] == "total"].set_index("model")
+
+
+def test_parameter_totals(parameters):
+    total = totals(parameters)
+    assert total.loc["dense_exercise", "parameters"] == 307_300
+    assert total.loc["conv_exercise", "parameters"] == 2_700
+    assert total.loc["small", "parameters"] == 415_960
+    assert total.loc["base", "parameters"] == 114_510
+    assert total.loc["extra_layer", "parameters"] == 87_060
+    assert total.loc["dropout", "parameters"] == 87_060
+
+
+def test_the_episodes_errors_are_flagged_and_nothing_else(parameters):
+    total = totals(parameters)
+    assert total.loc["base", "episode_parameters"] == 87_060 and total.loc["base", "episode_wrong"]
+    wrong = set(parameters.loc[parameters["episode_wrong"], "model"])
+    assert wrong == {"base"}
+    assert "create_nn_extra_layer" in total.loc["base", "note"]
+    assert pd.isna(total.loc["small", "episode_parameters"])
+
+
+def test_layer_rows_sum_to_the_totals(parameters):
+    layers = parameters[parameters["layer"] != "total"]
+    sums = layers.groupby("model")["parameters"].sum()
+    assert sums.to_dict() == totals(parameters)["parameters"].to_dict()
+
+
+def test_markdown_table(parameters):
+    text = lesson.markdown_table(parameters)
+    assert text.splitlines()[0].startswith("| model | layer | type | parameters |")
+    assert "| base | total |  | 114,510 |  | 87,060 | True |" in text
+
+
+def test_summaries_of_every_episode_model():
+    texts = lesson.summaries()
+    assert list(texts) == [name for name, _, _ in EPISODE_MODELS]
+    assert "Total params: 114,510" in texts["base"]
+    assert "Dropout" in texts["dropout"] and "Dropout" not in texts["extra_layer"]
+    assert '"cifar_model_small"' in texts["small"]
+
+
+def test_sample_grid_shows_25_titled_images():
+    labels = np.arange(30) % 10
+    names = [f"class{i}" for i in range(10)]
+    table = lesson.sample_table(labels, names)
+    assert list(table["class_name"][:3]) == ["class0", "class1", "class2"] and len(table) == 25
+    figure = lesson.sample_figure(np.random.default_rng(0).random((30, 32, 32, 3)), table)
+    assert [a.get_title() for a in figure.axes][:2] == ["class0", "class1"]
+    assert len(figure.axes) == 25 and all(a.images for a in figure.axes)

@@ -1,0 +1,15 @@
+"""Rule lesson_evaluate_line: the dropout model's `evaluate` line, in the episode's format."""
+import json
+from pathlib import Path
+
+from cnn_lesson.tables import evaluate_line
+from cnn_lesson.logs import logging_to
+
+
+def main(smk):
+    with logging_to(smk.log[0]):
+        lines = [evaluate_line(json.loads(Path(path).read_text())) for path in smk.input.metrics]
+        Path(smk.output.line).write_text("\n".join(lines) + "\n")
+
+
+main(snakemake)  # noqa: F821 - injected by Snakemake
