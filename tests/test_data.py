@@ -134,6 +134,11 @@ def test_load_refuses_a_corrupt_npz(tmp_path):
         data.load(path)
 
 
+def test_load_names_a_missing_npz(tmp_path):
+    with pytest.raises(InputError, match=f"{tmp_path}/gone.npz does not exist"):
+        data.load(tmp_path / "gone.npz")
+
+
 def test_load_names_missing_arrays(tmp_path):
     path = tmp_path / "cifar10.npz"
     np.savez(path, x_train=np.zeros((1, 32, 32, 3), np.float32))

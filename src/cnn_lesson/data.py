@@ -181,6 +181,9 @@ def save(dataset: Dataset, path: Path) -> None:
 
 def load(path: Path) -> Dataset:
     """Read a dataset written by `save`, refusing pickled objects and checking its arrays."""
+    if not Path(path).is_file():
+        raise InputError(f"{path} does not exist; run the workflow so that prepare_data "
+                         f"writes it.")
     try:
         with np.load(path, allow_pickle=False) as stored:
             missing = [name for name in ARRAYS if name not in stored.files]

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import os
+import shutil
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import keras
+import numpy as np
 import pandas as pd
 
 from cnn_lesson import backend
@@ -57,19 +63,108 @@ def validation_data(data: Dataset, split: float):
 
 
 def fit(model_name: str, dropout: float, data: Dataset, epochs: int, seed: int,
-        threads: int, batch_size: int = BATCH_SIZE, validation_split: float = 0.0) -> Trained:
-    """Build, compile and fit a model on the lesson's data, as the lesson does."""
+        threads: int, batch_size: int = BATCH_SIZE, validation_split: float = 0.0,
+        checkpoint: Path | None = None) -> Trained:
+    """Build, compile and fit a model on the lesson's data, as the lesson does.
+
+    With a `checkpoint` folder, the state after each epoch is kept there, and a training killed
+    part-way continues from its last finished epoch with the same numbers as one never stopped.
+    """
     x_train, y_train, x_val, y_val = validation_data(data, validation_split)
     backend.configure(threads, seed)
     model = build_model(model_name, dropout, input_shape=data.x_train.shape[1:])
     summary = summary_text(model)  # before compiling: the lesson's summary has no optimizer
     compile_model(model)
+    store = Checkpoint(checkpoint, {
+        "model": model_name, "dropout": dropout, "seed": seed, "batch_size": batch_size,
+        "validation_split": validation_split, "data": _digest(x_train, y_train, x_val, y_val)})
+    model, history = store.load(epochs) or (model, pd.DataFrame())
     log.info("training %s (dropout %s, seed %d) on %d images, validating on %d %s, "
              "for %d epochs, batch size %d", model_name, dropout, seed, len(x_train), len(x_val),
              "held-out training images" if validation_split else "test images", epochs,
              batch_size)
-    history = model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size,
-                        validation_data=(x_val, y_val), verbose=0, callbacks=[EpochLog(epochs)])
-    table = pd.DataFrame(history.history)
-    table.index = pd.RangeIndex(1, len(table) + 1, name="epoch")
-    return Trained(model, table, summary)
+    callbacks = [EpochLog(epochs)]
+    for epoch in range(len(history), epochs):
+        # Each epoch's shuffle and dropout masks follow from (seed, epoch) alone, so an epoch
+        # run after a restart draws exactly what it would have drawn without one.
+        order = np.random.default_rng([seed, epoch]).permutation(len(x_train))
+        _reseed_layers(model, seed, epoch)
+        result = model.fit(x_train[order], y_train[order], batch_size=batch_size,
+                           initial_epoch=epoch, epochs=epoch + 1, shuffle=False,
+                           validation_data=(x_val, y_val), verbose=0, callbacks=callbacks)
+        history = pd.concat([history, pd.DataFrame(result.history)], ignore_index=True)
+        store.save(model, history)
+    history.index = pd.RangeIndex(1, len(history) + 1, name="epoch")
+    return Trained(model, history, summary)
+
+
+def _reseed_layers(model: keras.Model, seed: int, epoch: int) -> None:
+    """Set every layer's random state (Dropout's) to a function of the seed, layer and epoch."""
+    for index, layer in enumerate(model.layers):
+        generator = getattr(layer, "seed_generator", None)
+        if generator is not None:
+            layer_seed = int(np.random.default_rng([seed, index]).integers(2**31))
+            generator.state.assign(np.array([layer_seed, epoch << 20]).astype(
+                generator.state.dtype))
+
+
+def _digest(*arrays: np.ndarray) -> str:
+    digest = hashlib.sha256()
+    for array in arrays:
+        digest.update(str(array.shape).encode())
+        digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()
+
+
+class Checkpoint:
+    """One training's state after its last finished epoch: `epoch-N.keras` and `state.json`.
+
+    It lives outside the rule's outputs (Snakemake deletes those of a killed job) and is
+    written so that a kill at any moment leaves the previous epoch's state readable.
+    """
+
+    def __init__(self, folder: Path | None, fingerprint: dict):
+        self.folder = Path(folder) if folder else None
+        self.fingerprint = fingerprint
+
+    def load(self, epochs: int) -> tuple[keras.Model, pd.DataFrame] | None:
+        """The model and history to continue from, or None to start from scratch."""
+        if self.folder is None or not (self.folder / "state.json").exists():
+            return None
+        try:
+            state = json.loads((self.folder / "state.json").read_text())
+            if state["fingerprint"] != self.fingerprint or state["epoch"] > epochs:
+                log.info("checkpoint in %s is of another training; starting over", self.folder)
+                return None
+            model = keras.models.load_model(self.folder / f"epoch-{state['epoch']}.keras")
+        except (OSError, ValueError, KeyError) as error:
+            log.warning("checkpoint in %s is unreadable (%s); starting over", self.folder, error)
+            return None
+        log.info("resuming from the checkpoint after epoch %d in %s", state["epoch"], self.folder)
+        return model, pd.DataFrame(state["history"])
+
+    def save(self, model: keras.Model, history: pd.DataFrame) -> None:
+        """Keep the state after epoch len(history); the previous epoch's stays until then."""
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        epoch = len(history)
+        _atomic(self.folder / f"epoch-{epoch}.keras", model.save)
+        state = {"fingerprint": self.fingerprint, "epoch": epoch,
+                 "history": history.to_dict(orient="list")}
+        _atomic(self.folder / "state.json",
+                lambda path: Path(path).write_text(json.dumps(state)))
+        for old in self.folder.glob("epoch-*.keras"):
+            if old.name != f"epoch-{epoch}.keras":
+                old.unlink()
+
+    @staticmethod
+    def remove(folder: Path) -> None:
+        """Delete a finished training's checkpoint."""
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _atomic(path: Path, write) -> None:
+    partial = path.with_name(path.stem + ".part" + path.suffix)
+    write(partial)
+    os.replace(partial, path)

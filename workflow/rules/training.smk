@@ -9,6 +9,9 @@ rule train:
         epochs=lambda wildcards: run_of(wildcards).epochs,
         batch_size=config["training"]["batch_size"],
         validation_split=config["training"]["validation_split"],
+        # Per-epoch state, deliberately not an output: Snakemake deletes the outputs of a
+        # killed job, and a rerun (--rerun-incomplete) continues from this.
+        checkpoint="checkpoints/train/{model}/dropout-{dropout}/seed-{seed}",
     threads: 2
     resources:
         gpu=config["training"]["gpu"],

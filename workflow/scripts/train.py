@@ -12,10 +12,12 @@ def main(smk):
         trained = training.fit(
             smk.wildcards.model, float(smk.wildcards.dropout), data.load(smk.input.data),
             epochs=smk.params.epochs, seed=int(smk.wildcards.seed), threads=smk.threads,
-            batch_size=smk.params.batch_size, validation_split=smk.params.validation_split)
+            batch_size=smk.params.batch_size, validation_split=smk.params.validation_split,
+            checkpoint=smk.params.checkpoint)
         trained.model.save(smk.output.model)
         trained.history.to_csv(smk.output.history, sep="\t")
         Path(smk.output.summary).write_text(trained.summary)
+        training.Checkpoint.remove(smk.params.checkpoint)
 
 
 main(snakemake)  # noqa: F821 - injected by Snakemake
