@@ -58,11 +58,12 @@ def submit(workdir: Path, env: dict, *args) -> subprocess.CompletedProcess:
     """Run the workflow with the Slurm profile plus what this one-node cluster needs."""
     command = [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"),
                "--directory", str(workdir), "--profile", str(ROOT / "profiles/slurm"),
-               # no slurmdbd here, so no sacct; and the node has 2 CPUs
+               # no slurmdbd here, so no sacct; and the node has 2 CPUs (1 thread per job
+               # also matches the local run it is compared with)
                "--slurm-status-command", "squeue",
                "--slurm-init-seconds-before-status-checks", "1",
                "--seconds-between-status-checks", "2",
-               "--set-threads", "train=2", "evaluate=2", "--verbose", *args]
+               "--set-threads", "train=1", "evaluate=1", "--verbose", *args]
     # Snakemake ignores SIGTERM while jobs run; SIGINT stops it and cancels its jobs.
     with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           text=True) as process:
@@ -133,7 +134,7 @@ def test_sbatch_lines(on_slurm):
     calls = [line for line in output.splitlines() if line.startswith("sbatch call:")]
     train = [call for call in calls if "--comment rule_train" in call]
     assert len(train) == 4
-    assert all("--gpus=1" in call and "-t 60" in call and "--cpus-per-task=2" in call
+    assert all("--gpus=1" in call and "-t 60" in call and "--cpus-per-task=1" in call
                and "--mem 8000" in call for call in train)
     assert not [call for call in calls if "download_cifar10" in call or "lesson_" in call]
 

@@ -2,6 +2,7 @@
 
 import json
 import logging
+import os
 
 import keras
 import numpy as np
@@ -76,3 +77,31 @@ def test_validation_split_holds_out_the_last_training_images(small_data):
 def test_a_split_that_leaves_nothing_names_the_key(small_data):
     with pytest.raises(InputError, match="training.validation_split: 0.999"):
         training.validation_data(small_data, 0.999)
+
+
+def test_a_larger_validation_batch_gives_the_same_numbers_up_to_rounding(small_data):
+    default = training.fit("base", 0.0, small_data, epochs=1, seed=2, threads=1).history
+    larger = training.fit("base", 0.0, small_data, epochs=1, seed=2, threads=1,
+                          validation_batch_size=100).history
+    assert larger["loss"].equals(default["loss"])
+    assert larger["val_loss"].iloc[0] == pytest.approx(default["val_loss"].iloc[0], rel=1e-5)
+
+
+def test_steps_per_execution_changes_no_number(small_data):
+    one = training.fit("extra_layer", 0.3, small_data, epochs=1, seed=5, threads=1,
+                       steps_per_execution=1)
+    many = training.fit("extra_layer", 0.3, small_data, epochs=1, seed=5, threads=1,
+                        steps_per_execution=8)
+    assert one.history.equals(many.history)
+    assert all(np.array_equal(a, b) for a, b in
+               zip(one.model.get_weights(), many.model.get_weights(), strict=True))
+
+
+def test_use_backend_sets_the_variable_keras_reads(monkeypatch):
+    from cnn_lesson import use_backend
+
+    monkeypatch.setenv("KERAS_BACKEND", "tensorflow")
+    use_backend(None)
+    assert os.environ["KERAS_BACKEND"] == "tensorflow"
+    use_backend("jax")
+    assert os.environ["KERAS_BACKEND"] == "jax"

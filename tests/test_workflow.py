@@ -83,7 +83,7 @@ def test_the_dropout_table_holds_the_sweeps(finished):
 def test_training_logs_a_line_per_epoch_and_the_backend_messages(finished):
     log = (finished / f"logs/train/{RUNS[2]}.log").read_text()
     assert "epoch 1/2" in log and "epoch 2/2" in log
-    assert "2 thread(s), seed 1" in log
+    assert "1 thread(s), seed 1" in log
     # TensorFlow's C++ start-up lines (absl logging) land in the rule's log, not the terminal.
     assert "absl" in log or "oneDNN" in log
 

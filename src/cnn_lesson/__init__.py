@@ -8,3 +8,11 @@ os.environ.setdefault("TF_FORCE_GPU_ALLOW_GROWTH", "true")
 os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
 
 __version__ = "0.1.0"
+
+BACKENDS = ("tensorflow", "jax", "torch")
+
+
+def use_backend(name: str | None) -> None:
+    """Choose Keras' backend (before Keras is imported); None keeps KERAS_BACKEND or TensorFlow."""
+    if name:
+        os.environ["KERAS_BACKEND"] = name

@@ -9,10 +9,12 @@ rule train:
         epochs=lambda wildcards: run_of(wildcards).epochs,
         batch_size=config["training"]["batch_size"],
         validation_split=config["training"]["validation_split"],
+        validation_batch_size=config["training"]["validation_batch_size"],
+        backend=config["training"]["backend"],
         # Per-epoch state, deliberately not an output: Snakemake deletes the outputs of a
         # killed job, and a rerun (--rerun-incomplete) continues from this.
         checkpoint="checkpoints/train/{model}/dropout-{dropout}/seed-{seed}",
-    threads: 2
+    threads: 1
     resources:
         gpu=config["training"]["gpu"],
         mem_mb=4000,
@@ -34,7 +36,8 @@ rule evaluate:
         metrics="results/evaluate/{model}/dropout-{dropout}/seed-{seed}/metrics.json",
     params:
         batch_size=config["training"]["batch_size"],
-    threads: 2
+        backend=config["training"]["backend"],
+    threads: 1
     resources:
         gpu=config["training"]["gpu"],
         mem_mb=4000,

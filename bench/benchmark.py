@@ -1,0 +1,194 @@
+"""Time the lesson's own code against the workflow on the same work, on this machine.
+
+    python bench/benchmark.py [--cores 2] [--epoch-scale 1.0]
+
+Uses resources/cifar-10-python.tar.gz when it is the real archive, else generates a full-size
+one in the CIFAR-10 format (50,000 + 10,000 random images) under bench/work/, so it runs
+offline. Prints and writes to bench/work/benchmark.tsv: both wall times and their ratio, seconds
+per epoch per model, peak memory, and the fraction of the CPU's arithmetic peak that training
+reaches (FLOPs counted from the models; the peak is numpy's float32 matrix product measured
+here with the same number of threads).
+"""
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import platform
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from cnn_lesson import download, synthetic
+from cnn_lesson.architectures import ARCHITECTURES, CONV_FILTERS, KERNEL
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "bench" / "work"
+N_TRAIN, N_TEST = 5000, 10000
+
+
+def archive() -> Path:
+    """The real archive if the workflow has fetched it, else a generated full-size one."""
+    real = ROOT / "resources" / "cifar-10-python.tar.gz"
+    if real.exists() and _md5(real) == download.MD5:
+        return real
+    generated = WORK / "cifar-10-python.tar.gz"
+    if not generated.exists():
+        print(f"generating a full-size archive in {generated}", flush=True)
+        WORK.mkdir(parents=True, exist_ok=True)
+        synthetic.write_archive(generated, synthetic.members(10000, 10000))
+    return generated
+
+
+def _md5(path: Path) -> str:
+    digest = hashlib.md5()
+    with open(path, "rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def experiments(scale: float) -> list[dict]:
+    """The default config's experiments with their epochs scaled (at least 1)."""
+    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+    return [{**e, "epochs": max(1, math.ceil(e["epochs"] * scale))}
+            for e in config["experiments"]]
+
+
+def run_lesson(path: Path, scale: float) -> dict:
+    """The episode's code in one process: wall time, trainings, peak memory."""
+    log = WORK / "lesson.log"
+    start = time.perf_counter()
+    with open(log, "w") as out:
+        done = subprocess.run([sys.executable, str(ROOT / "bench" / "lesson_code.py"), str(path),
+                               "--epoch-scale", str(scale)],
+                              stdout=out, stderr=subprocess.PIPE, text=True, check=True)
+    wall = time.perf_counter() - start
+    trainings = [json.loads(line) for line in done.stderr.splitlines()
+                 if line.startswith('{"training"')]
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"wall": wall, "trainings": trainings, "peak_mb": peak}
+
+
+def run_workflow(path: Path, scale: float, cores: int) -> dict:
+    """`snakemake --cores N` from the archive to the aggregate tables, in a fresh folder."""
+    workdir = WORK / "workflow"
+    subprocess.run(["rm", "-rf", str(workdir)], check=True)
+    (workdir / "config").mkdir(parents=True)
+    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+    config["data"].update(archive=str(path), md5=_md5(path), sha256=None)
+    config["experiments"] = experiments(scale)
+    (workdir / "config" / "config.yaml").write_text(yaml.safe_dump(config))
+    targets = ["results/tables/runs.tsv", "results/tables/dropout_vs_test_loss.tsv"]
+    start = time.perf_counter()
+    with open(WORK / "workflow.log", "w") as out:
+        subprocess.run([sys.executable, "-m", "snakemake", "--snakefile",
+                        str(ROOT / "Snakefile"), "--directory", str(workdir),
+                        "--cores", str(cores), *targets],
+                       check=True, stdout=out, stderr=subprocess.STDOUT)
+    wall = time.perf_counter() - start
+    epochs = {}
+    for log in (workdir / "logs" / "train").rglob("*.log"):
+        model = log.relative_to(workdir / "logs" / "train").parts[0]
+        epochs.setdefault(model, []).extend(
+            float(s) for s in re.findall(r"epoch \d+/\d+ - ([\d.]+)s", log.read_text()))
+    peaks = [pd.read_csv(b, sep="\t")["max_rss"].max()
+             for b in (workdir / "benchmarks").rglob("*.tsv")]
+    return {"wall": wall, "epochs": epochs, "peak_mb": max(peaks), "threads": _threads(workdir)}
+
+
+def _threads(workdir: Path) -> str:
+    log = next((workdir / "logs" / "train").rglob("*.log")).read_text()
+    found = re.search(r"(\d+) thread\(s\)", log)
+    return found.group(1) if found else "?"
+
+
+def forward_flops(model: str) -> int:
+    """Multiply-adds x 2 of one image through the model's Conv2D and Dense layers."""
+    size, channels, flops = 32, 3, 0
+    for layer in ARCHITECTURES[model].layers:
+        if layer == "conv":
+            size -= KERNEL[0] - 1
+            flops += 2 * size * size * KERNEL[0] * KERNEL[1] * channels * CONV_FILTERS
+            channels = CONV_FILTERS
+        else:
+            size //= 2
+    features = size * size * channels
+    hidden = ARCHITECTURES[model].hidden_units
+    flops += 2 * features * hidden + 2 * hidden * 10 if hidden else 2 * features * 10
+    return flops
+
+
+def epoch_flops(model: str) -> int:
+    """Training (forward + backward, about 3x forward) on N_TRAIN and validation on N_TEST."""
+    return forward_flops(model) * (3 * N_TRAIN + N_TEST)
+
+
+def matmul_peak(threads: int) -> float:
+    """GFLOP/s of numpy's float32 matrix product with `threads` threads: the reachable peak."""
+    code = ("import numpy as np, time\n"
+            "a = np.random.rand(2048, 2048).astype(np.float32); a @ a\n"
+            "t = time.perf_counter(); [a @ a for _ in range(10)]\n"
+            "print(10 * 2 * 2048**3 / (time.perf_counter() - t) / 1e9)")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENBLAS_")}
+    env.update(OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads))
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True)
+    return float(out.stdout.strip())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--cores", type=int, default=os.cpu_count())
+    parser.add_argument("--epoch-scale", type=float, default=1.0,
+                        help="fraction of the lesson's epochs to run (default: all)")
+    args = parser.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+    path = archive()
+    work = experiments(args.epoch_scale)
+    print(f"work: {sum(len(e['dropout']) for e in work)} trainings, "
+          f"{sum(e['epochs'] * len(e['dropout']) for e in work)} epochs "
+          f"(epoch scale {args.epoch_scale}) on {path}", flush=True)
+    lesson = run_lesson(path, args.epoch_scale)
+    workflow = run_workflow(path, args.epoch_scale, args.cores)
+    peak = matmul_peak(args.cores)
+    rows = [("machine", f"{platform.machine()}, {os.cpu_count()} cores, {platform.processor()}"),
+            ("epoch_scale", args.epoch_scale), ("cores", args.cores),
+            ("lesson_seconds", round(lesson["wall"], 1)),
+            ("workflow_seconds", round(workflow["wall"], 1)),
+            ("speedup", round(lesson["wall"] / workflow["wall"], 2)),
+            ("workflow_threads_per_training", workflow["threads"]),
+            ("lesson_peak_memory_mb", round(lesson["peak_mb"])),
+            ("workflow_peak_memory_mb_per_job", round(workflow["peak_mb"])),
+            ("matmul_peak_gflops", round(peak, 1))]
+    for model in ("base", "extra_layer"):
+        mine = [t for t in lesson["trainings"] if t["training"].startswith(model)]
+        per_epoch = sum(t["seconds"] for t in mine) / sum(t["epochs"] for t in mine)
+        workflow_epoch = statistics.median(workflow["epochs"][model])
+        rows += [(f"gflop_per_epoch_{model}", round(epoch_flops(model) / 1e9, 1)),
+                 (f"lesson_seconds_per_epoch_{model}", round(per_epoch, 2)),
+                 (f"workflow_seconds_per_epoch_{model}", round(workflow_epoch, 2)),
+                 (f"workflow_gflops_per_training_{model}",
+                  round(epoch_flops(model) / workflow_epoch / 1e9, 1))]
+    flops = sum(epoch_flops(e["model"]) * e["epochs"] * len(e["dropout"]) for e in work)
+    for name, seconds in (("lesson", lesson["wall"]), ("workflow", workflow["wall"])):
+        rate = flops / seconds / 1e9
+        rows += [(f"{name}_gflops", round(rate, 1)),
+                 (f"{name}_fraction_of_peak", round(rate / peak, 3))]
+    table = pd.DataFrame(rows, columns=["measure", "value"])
+    table.to_csv(WORK / "benchmark.tsv", sep="\t", index=False)
+    print(table.to_string(index=False))
+    print(f"\nthe workflow is {lesson['wall'] / workflow['wall']:.2f}x faster than the lesson's "
+          f"code ({lesson['wall']:.0f} s against {workflow['wall']:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
