@@ -12,10 +12,10 @@ from cnn_lesson.experiments import (
 )
 
 
-validate(config, schema="../schemas/config.schema.yaml")
-
 # Every rule runs in the project's one environment (the same packages as pyproject.toml).
 ENVIRONMENT = "../../environment.yml"
+
+validate(config, schema="../schemas/config.schema.yaml")
 try:
     RUNS = runs_from_config(config)
 except InputError as error:
@@ -57,6 +57,7 @@ def figure_files(figure, pattern):
 
 
 def figure_seeds(figure):
+    """The seeds of the runs behind one of the episode's figures, in config order."""
     return [run.seed for run in FIGURE_RUNS[figure]]
 
 
