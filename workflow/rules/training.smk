@@ -15,8 +15,6 @@ rule train:
         # killed job, and a rerun (--rerun-incomplete) continues from this.
         checkpoint="checkpoints/train/{model}/dropout-{dropout}/seed-{seed}",
     threads: 1
-    # Longest trainings first, so that a short one, not a long one, ends the run alone.
-    priority: lambda wildcards: run_of(wildcards).epochs
     resources:
         gpu=config["training"]["gpu"],
         mem_mb=4000,
