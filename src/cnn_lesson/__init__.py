@@ -9,8 +9,6 @@ os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
 
 __version__ = "0.1.0"
 
-BACKENDS = ("tensorflow", "jax", "torch")
-
 
 def use_backend(name: str | None) -> None:
     """Choose Keras' backend (before Keras is imported); None keeps KERAS_BACKEND or TensorFlow."""

@@ -166,17 +166,23 @@ def prepare(archive: Path, n_train: int) -> Dataset:
                    raw.class_names)
 
 
-def save(dataset: Dataset, path: Path) -> None:
-    """Write the dataset as one uncompressed .npz, atomically (no half-written file on failure)."""
+def write_atomically(path: Path, write) -> None:
+    """Call `write(partial)` on a temporary name beside `path` (same suffix, so writers that add
+    one keep it), then rename it to `path`: no half-written file is ever left under `path`."""
     path = Path(path)
-    partial = path.with_name(path.name + ".part.npz")
+    partial = path.with_name(f"{path.stem}.part{path.suffix}")
     try:
-        np.savez(partial, x_train=dataset.x_train, y_train=dataset.y_train,
-                 x_test=dataset.x_test, y_test=dataset.y_test,
-                 class_names=np.array(dataset.class_names))
+        write(partial)
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
+
+
+def save(dataset: Dataset, path: Path) -> None:
+    """Write the dataset as one uncompressed .npz, atomically (no half-written file on failure)."""
+    write_atomically(path, lambda partial: np.savez(
+        partial, x_train=dataset.x_train, y_train=dataset.y_train, x_test=dataset.x_test,
+        y_test=dataset.y_test, class_names=np.array(dataset.class_names)))
 
 
 def load(path: Path) -> Dataset:

@@ -121,4 +121,3 @@ def sample_figure(images: np.ndarray, table: pd.DataFrame) -> Figure:
         axes.axis("off")
     figure.tight_layout()
     return figure
-

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import shutil
 import time
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from cnn_lesson import backend
-from cnn_lesson.data import Dataset
+from cnn_lesson.data import Dataset, write_atomically
 from cnn_lesson.errors import InputError
 from cnn_lesson.models import build_model, compile_model, summary_text
 
@@ -153,11 +152,11 @@ class Checkpoint:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         epoch = len(history)
-        _atomic(self.folder / f"epoch-{epoch}.keras", model.save)
+        write_atomically(self.folder / f"epoch-{epoch}.keras", model.save)
         state = {"fingerprint": self.fingerprint, "epoch": epoch,
                  "history": history.to_dict(orient="list")}
-        _atomic(self.folder / "state.json",
-                lambda path: Path(path).write_text(json.dumps(state)))
+        write_atomically(self.folder / "state.json",
+                         lambda path: Path(path).write_text(json.dumps(state)))
         for old in self.folder.glob("epoch-*.keras"):
             if old.name != f"epoch-{epoch}.keras":
                 old.unlink()
@@ -166,9 +165,3 @@ class Checkpoint:
     def remove(folder: Path) -> None:
         """Delete a finished training's checkpoint."""
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def _atomic(path: Path, write) -> None:
-    partial = path.with_name(path.stem + ".part" + path.suffix)
-    write(partial)
-    os.replace(partial, path)
