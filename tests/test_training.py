@@ -105,3 +105,12 @@ def test_use_backend_sets_the_variable_keras_reads(monkeypatch):
     assert os.environ["KERAS_BACKEND"] == "tensorflow"
     use_backend("jax")
     assert os.environ["KERAS_BACKEND"] == "jax"
+
+
+def test_a_checkpoint_of_other_settings_is_not_resumed(small_data, tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="cnn_lesson")
+    training.fit("base", 0.0, small_data, epochs=1, seed=1, threads=1, checkpoint=tmp_path)
+    training.fit("base", 0.0, small_data, epochs=2, seed=1, threads=1, checkpoint=tmp_path,
+                 validation_batch_size=50)
+    assert "is of another training; starting over" in caplog.text
+    assert "resuming" not in caplog.text

@@ -79,7 +79,8 @@ def fit(model_name: str, dropout: float, data: Dataset, epochs: int, seed: int,
     compile_model(model, steps_per_execution)
     store = Checkpoint(checkpoint, {
         "model": model_name, "dropout": dropout, "seed": seed, "batch_size": batch_size,
-        "validation_split": validation_split, "data": _digest(x_train, y_train, x_val, y_val)})
+        "validation_split": validation_split, "validation_batch_size": validation_batch_size,
+        "data": _digest(x_train, y_train, x_val, y_val)})
     model, history = store.load(epochs) or (model, pd.DataFrame())
     log.info("training %s (dropout %s, seed %d) on %d images, validating on %d %s, "
              "for %d epochs, batch size %d", model_name, dropout, seed, len(x_train), len(x_val),
