@@ -118,13 +118,13 @@ def test_same_files_and_numbers_as_a_local_run(on_slurm, finished):
     assert differ == []
 
 
-def test_only_compute_rules_are_submitted_and_they_ask_for_a_gpu(on_slurm):
+def test_only_compute_rules_are_submitted_and_training_asks_for_a_gpu(on_slurm):
     _, _, jobs = on_slurm
     rules = sorted({job["comment"].split("_wildcards")[0] for job in jobs})
     assert rules == ["rule_evaluate", "rule_prepare_data", "rule_train"]
     assert len([job for job in jobs if job["comment"].startswith("rule_train")]) == 4
     for job in jobs:
-        wants_gpu = job["comment"].startswith(("rule_train", "rule_evaluate"))
+        wants_gpu = job["comment"].startswith("rule_train")
         assert (job["gres"] == "gres:gpu:1") == wants_gpu, job
         assert job["state"] == "COMPLETED"
 

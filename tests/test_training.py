@@ -8,7 +8,7 @@ import keras
 import numpy as np
 import pytest
 
-from cnn_lesson import data, evaluation, tables, training
+from cnn_lesson import backend, data, evaluation, final_validation, tables, training
 from cnn_lesson.errors import InputError
 
 
@@ -48,6 +48,50 @@ def test_saved_model_loads_and_evaluates_as_in_training(small_data, tmp_path):
     assert metrics["test_accuracy"] == pytest.approx(history["val_accuracy"].iloc[-1])
     assert metrics["steps"] == 4 and metrics["parameters"] == 415_960
     json.dumps(metrics)
+
+
+def test_metrics_from_the_history_are_those_of_evaluate(small_data, tmp_path):
+    trained = training.fit("extra_layer", 0.5, small_data, epochs=2, seed=4, threads=1)
+    model, history, npz = tmp_path / "model.keras", tmp_path / "history.tsv", tmp_path / "d.npz"
+    trained.model.save(model)
+    trained.history.to_csv(history, sep="\t")
+    data.save(small_data, npz)
+    from_history = final_validation.metrics(history, model, npz, batch_size=32)
+    assert from_history == evaluation.evaluate(model, small_data, threads=1)
+    assert from_history["parameters"] == trained.model.count_params()
+
+
+def test_the_shortcut_applies_only_to_the_lessons_validation():
+    assert final_validation.applies(0, None, 32) and final_validation.applies(0, 32, 32)
+    assert not final_validation.applies(0.1, None, 32)
+    assert not final_validation.applies(0, 1000, 32)
+
+
+@pytest.mark.parametrize("content", [b"not a zip", b""])
+def test_the_shortcut_names_a_model_file_that_does_not_load(tmp_path, content):
+    path = tmp_path / "model.keras"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=f"{path}: cannot be loaded as a Keras model"):
+        final_validation.parameter_count(path)
+
+
+def test_the_lean_pipeline_gives_the_numbers_of_keras_own(small_data):
+    """Batches feeds the same batches in the same order as fit(x, y, batch_size)."""
+    def weights_after(feed):
+        backend.configure(1, seed=6)
+        model = training.build_model("base", 0.0, input_shape=small_data.x_train.shape[1:])
+        training.compile_model(model)
+        order = np.random.default_rng(0).permutation(len(small_data.x_train))
+        validation = backend.Batches(small_data.x_test, small_data.y_test, 32).validation()
+        history = model.fit(**feed(order), epochs=2, shuffle=False, verbose=0, **validation)
+        return history.history, model.get_weights()
+
+    lean = backend.Batches(small_data.x_train, small_data.y_train, 16)
+    assert lean.tensors is not None  # the tests run on TensorFlow
+    mine, keras_own = weights_after(lean.arguments), weights_after(lambda order: {
+        "x": small_data.x_train[order], "y": small_data.y_train[order], "batch_size": 16})
+    assert mine[0] == keras_own[0]
+    assert all(np.array_equal(a, b) for a, b in zip(mine[1], keras_own[1], strict=True))
 
 
 def test_evaluate_line_has_the_lesson_format():

@@ -110,6 +110,30 @@ def test_the_lesson_numbers(finished):
     assert history.drop(columns="seed").equals(train)
 
 
+def test_evaluate_reads_the_lessons_validation_from_the_history(finished):
+    for run in RUNS:
+        metrics = json.loads((finished / f"results/evaluate/{run}/metrics.json").read_text())
+        last = pd.read_csv(finished / f"results/train/{run}/history.tsv", sep="\t").iloc[-1]
+        assert (metrics["test_loss"], metrics["test_accuracy"]) == (last["val_loss"],
+                                                                    last["val_accuracy"])
+        log = (finished / f"logs/evaluate/{run}.log").read_text()
+        assert "from the last epoch's validation on the test split" in log
+        assert "oneDNN" not in log  # TensorFlow was not started
+
+
+def test_with_held_out_validation_evaluate_runs_the_model(tmp_path, tiny_archive):
+    config = tiny_config(tiny_archive.path.as_uri(), tiny_archive)
+    config["experiments"] = config["experiments"][:1]
+    config["training"] = {"validation_split": 0.25}
+    write_config(tmp_path, config)
+    snakemake(tmp_path, f"results/evaluate/{RUNS[0]}/metrics.json")
+    metrics = json.loads((tmp_path / f"results/evaluate/{RUNS[0]}/metrics.json").read_text())
+    last = pd.read_csv(tmp_path / f"results/train/{RUNS[0]}/history.tsv", sep="\t").iloc[-1]
+    assert metrics["test_images"] == 100 and metrics["test_loss"] != last["val_loss"]
+    log = (tmp_path / f"logs/evaluate/{RUNS[0]}.log").read_text()
+    assert "from the last epoch's validation" not in log and "4/4 - loss:" in log
+
+
 def test_the_lesson_target_is_up_to_date_and_names_only_configured_figures(finished):
     result = snakemake(finished, "lesson", "--dry-run")
     assert "Nothing to be done" in result.stdout + result.stderr

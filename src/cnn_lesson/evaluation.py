@@ -9,7 +9,7 @@ import keras
 
 from cnn_lesson import backend
 from cnn_lesson.data import Dataset
-from cnn_lesson.errors import InputError
+from cnn_lesson.final_validation import unreadable_model
 from cnn_lesson.tables import evaluate_line
 from cnn_lesson.training import BATCH_SIZE
 
@@ -21,17 +21,15 @@ def load_model(path: Path) -> keras.Model:
     try:
         return keras.models.load_model(path, safe_mode=True)
     except Exception as error:  # Keras raises many kinds for a bad file
-        raise InputError(
-            f"{path}: cannot be loaded as a Keras model ({type(error).__name__}: {error}). "
-            f"Delete it and rerun the workflow so that train writes it again."
-        ) from error
+        raise unreadable_model(path, error) from error
 
 
 def evaluate(model_path: Path, data: Dataset, threads: int, batch_size: int = BATCH_SIZE) -> dict:
     """Loss and accuracy on the test split, with the step count of the lesson's output line."""
     backend.configure(threads, seed=0)
     model = load_model(model_path)
-    loss, accuracy = model.evaluate(data.x_test, data.y_test, batch_size=batch_size, verbose=0)
+    loss, accuracy = model.evaluate(
+        **backend.Batches(data.x_test, data.y_test, batch_size).arguments(), verbose=0)
     steps = -(-len(data.x_test) // batch_size)
     metrics = {"test_loss": float(loss), "test_accuracy": float(accuracy),
                "test_images": len(data.x_test), "steps": steps,

@@ -87,15 +87,16 @@ def fit(model_name: str, dropout: float, data: Dataset, epochs: int, seed: int,
              "held-out training images" if validation_split else "test images", epochs,
              batch_size)
     callbacks = [EpochLog(epochs)]
+    train = backend.Batches(x_train, y_train, batch_size)
+    validation = backend.Batches(x_val, y_val, validation_batch_size or batch_size).validation()
     for epoch in range(len(history), epochs):
         # Each epoch's shuffle and dropout masks follow from (seed, epoch) alone, so an epoch
         # run after a restart draws exactly what it would have drawn without one.
         order = np.random.default_rng([seed, epoch]).permutation(len(x_train))
         _reseed_layers(model, seed, epoch)
-        result = model.fit(x_train[order], y_train[order], batch_size=batch_size,
-                           initial_epoch=epoch, epochs=epoch + 1, shuffle=False,
-                           validation_data=(x_val, y_val), verbose=0, callbacks=callbacks,
-                           validation_batch_size=validation_batch_size or batch_size)
+        result = model.fit(**train.arguments(order), **validation,
+                           initial_epoch=epoch, epochs=epoch + 1, shuffle=False, verbose=0,
+                           callbacks=callbacks)
         history = pd.concat([history, pd.DataFrame(result.history)], ignore_index=True)
         store.save(model, history)
     history.index = pd.RangeIndex(1, len(history) + 1, name="epoch")

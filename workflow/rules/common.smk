@@ -3,6 +3,7 @@ from snakemake.utils import validate
 
 from cnn_lesson.architectures import ARCHITECTURES, EPISODE_MODELS
 from cnn_lesson.errors import InputError
+from cnn_lesson.final_validation import applies as validated_on_test_split
 from cnn_lesson.experiments import (
     EVALUATED_FIGURE,
     HISTORY_FIGURES,
@@ -21,6 +22,9 @@ try:
 except InputError as error:
     raise WorkflowError(f"config: {error}") from None
 RUN_PATHS = [run.path for run in RUNS]
+EVALUATE_FROM_HISTORY = validated_on_test_split(
+    config["training"]["validation_split"], config["training"]["validation_batch_size"],
+    config["training"]["batch_size"])
 FIGURE_RUNS = figure_runs(RUNS)
 EPISODE_SUMMARIES = [name for name, _, _ in EPISODE_MODELS]
 TABLES = "1. Runs"

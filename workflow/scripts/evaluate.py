@@ -6,14 +6,24 @@ from cnn_lesson import use_backend
 from cnn_lesson.logs import logging_to
 
 
+def test_metrics(smk) -> dict:
+    params = smk.params
+    if params.from_history:  # the last epoch validated on the test split at this batch size
+        from cnn_lesson import final_validation
+
+        return final_validation.metrics(smk.input.history, smk.input.model, smk.input.data,
+                                        params.batch_size)
+    # Imported here so that the backend's start-up messages land in the log too.
+    use_backend(params.backend)
+    from cnn_lesson import data, evaluation
+
+    return evaluation.evaluate(smk.input.model, data.load(smk.input.data),
+                               threads=smk.threads, batch_size=params.batch_size)
+
+
 def main(smk):
     with logging_to(smk.log[0]):
-        # Imported here so that the backend's start-up messages land in the log too.
-        use_backend(smk.params.backend)
-        from cnn_lesson import data, evaluation
-
-        metrics = evaluation.evaluate(smk.input.model, data.load(smk.input.data),
-                                      threads=smk.threads, batch_size=smk.params.batch_size)
+        metrics = test_metrics(smk)
         Path(smk.output.metrics).write_text(json.dumps(metrics, indent=2) + "\n")
 
 
