@@ -74,7 +74,8 @@ class Batches:
         if keras.backend.backend() == "tensorflow":
             import tensorflow as tf
 
-            self.tensors = (tf.constant(images), tf.constant(labels))
+            with tf.device("CPU:0"):  # the input pipeline's place, as in Keras' own, GPU or not
+                self.tensors = (tf.constant(images), tf.constant(labels))
 
     def arguments(self, order=None) -> dict:
         """Keyword arguments for `fit` or `evaluate`: every image once, in `order` if given."""
@@ -96,7 +97,8 @@ class Batches:
 
         images, labels = self.tensors
         if order is not None:
-            images, labels = tf.gather(images, order), tf.gather(labels, order)
+            with tf.device("CPU:0"):
+                images, labels = tf.gather(images, order), tf.gather(labels, order)
         options = tf.data.Options()
         options.autotune.enabled = False
         options.threading.private_threadpool_size = 1
