@@ -80,9 +80,8 @@ class Batches:
     def arguments(self, order=None) -> dict:
         """Keyword arguments for `fit` or `evaluate`: every image once, in `order` if given."""
         if self.tensors is None:
-            if order is None:
-                return {"x": self.images, "y": self.labels, "batch_size": self.size}
-            return {"x": self.images[order], "y": self.labels[order], "batch_size": self.size}
+            chosen = slice(None) if order is None else order
+            return {"x": self.images[chosen], "y": self.labels[chosen], "batch_size": self.size}
         return {"x": self._dataset(order)}
 
     def validation(self) -> dict:

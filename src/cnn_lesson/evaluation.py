@@ -9,8 +9,8 @@ import keras
 
 from cnn_lesson import backend
 from cnn_lesson.data import Dataset
-from cnn_lesson.final_validation import unreadable_model
-from cnn_lesson.tables import evaluate_line
+from cnn_lesson.errors import unreadable_model
+from cnn_lesson.tables import evaluate_line, metrics_record
 from cnn_lesson.training import BATCH_SIZE
 
 log = logging.getLogger(__name__)
@@ -30,9 +30,6 @@ def evaluate(model_path: Path, data: Dataset, threads: int, batch_size: int = BA
     model = load_model(model_path)
     loss, accuracy = model.evaluate(
         **backend.Batches(data.x_test, data.y_test, batch_size).arguments(), verbose=0)
-    steps = -(-len(data.x_test) // batch_size)
-    metrics = {"test_loss": float(loss), "test_accuracy": float(accuracy),
-               "test_images": len(data.x_test), "steps": steps,
-               "parameters": int(model.count_params())}
+    metrics = metrics_record(loss, accuracy, len(data.x_test), batch_size, model.count_params())
     log.info("%s", evaluate_line(metrics))
     return metrics

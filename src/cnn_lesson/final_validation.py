@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cnn_lesson.errors import InputError
-from cnn_lesson.tables import evaluate_line
+from cnn_lesson.errors import unreadable_model
+from cnn_lesson.tables import evaluate_line, metrics_record
 
 log = logging.getLogger(__name__)
 
@@ -27,13 +27,6 @@ log = logging.getLogger(__name__)
 def applies(validation_split: float, validation_batch_size: int | None, batch_size: int) -> bool:
     """Whether the training's last validation was `evaluate` itself: the test split, same batch."""
     return validation_split == 0 and (validation_batch_size or batch_size) == batch_size
-
-
-def unreadable_model(path: Path, error: Exception) -> InputError:
-    """The error for a model file that cannot be read, with what to do."""
-    return InputError(
-        f"{path}: cannot be loaded as a Keras model ({type(error).__name__}: {error}). "
-        f"Delete it and rerun the workflow so that train writes it again.")
 
 
 def parameter_count(model_path: Path) -> int:
@@ -56,9 +49,8 @@ def metrics(history: Path, model_path: Path, data: Path, batch_size: int) -> dic
     last = pd.read_csv(history, sep="\t").iloc[-1]
     with np.load(data, allow_pickle=False) as stored:
         test_images = len(stored["y_test"])
-    found = {"test_loss": float(last["val_loss"]), "test_accuracy": float(last["val_accuracy"]),
-             "test_images": test_images, "steps": -(-test_images // batch_size),
-             "parameters": parameter_count(model_path)}
+    found = metrics_record(last["val_loss"], last["val_accuracy"], test_images, batch_size,
+                         parameter_count(model_path))
     log.info("test metrics from the last epoch's validation on the test split in %s", history)
     log.info("%s", evaluate_line(found))
     return found

@@ -6,7 +6,7 @@ from cnn_lesson import use_backend
 from cnn_lesson.logs import logging_to
 
 
-def test_metrics(smk) -> dict:
+def job_metrics(smk) -> dict:
     params = smk.params
     if params.from_history:  # the last epoch validated on the test split at this batch size
         from cnn_lesson import final_validation
@@ -23,7 +23,7 @@ def test_metrics(smk) -> dict:
 
 def main(smk):
     with logging_to(smk.log[0]):
-        metrics = test_metrics(smk)
+        metrics = job_metrics(smk)
         Path(smk.output.metrics).write_text(json.dumps(metrics, indent=2) + "\n")
 
 
