@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -78,11 +79,13 @@ def write_config(workdir, config):
     (workdir / "config" / "config.yaml").write_text(yaml.safe_dump(config))
 
 
-def snakemake(workdir, *args, check=True):
-    """Run the repository's workflow in `workdir`, as a user would from the command line."""
-    command = [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"),
+def snakemake(workdir, *args, check=True, root=ROOT):
+    """Run the workflow of `root` in `workdir`, as a user would from the command line. `root` is
+    this repository, or a copy of it with its own package, as a clone in its own environment."""
+    command = [sys.executable, "-m", "snakemake", "--snakefile", str(Path(root) / "Snakefile"),
                "--directory", str(workdir), "--cores", "2", *args]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    env = None if root == ROOT else {**os.environ, "PYTHONPATH": str(Path(root) / "src")}
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900, env=env)
     if check and result.returncode != 0:
         raise AssertionError(f"snakemake failed:\n{result.stdout}\n{result.stderr}")
     return result
@@ -100,3 +103,14 @@ def finished(tmp_path_factory, tiny_archive):
     finally:
         server.close()
     return workdir
+
+
+def planned_jobs(workdir, *args, root=ROOT):
+    """Rule name -> job count of a dry run."""
+    out = snakemake(workdir, "--dry-run", "--quiet", "rules", *args, root=root).stdout
+    counts = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[1].isdigit() and parts[0] != "total":
+            counts[parts[0]] = int(parts[1])
+    return counts

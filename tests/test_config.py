@@ -1,8 +1,7 @@
-"""The shipped config, its schema, and the two package lists that must agree."""
+"""The shipped config and its schema."""
 
 import copy
 import re
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -113,15 +112,3 @@ def edited(path, value):
 def test_invalid_values_are_named(path, value, message):
     with pytest.raises(WorkflowError, match=re.escape(message)):
         validate(edited(path, value), str(SCHEMA))
-
-
-def requirement_names(requirements):
-    return {re.split(r"[<>=\[ ]", r, maxsplit=1)[0].lower() for r in requirements}
-
-
-def test_environment_yml_lists_the_same_packages_as_pyproject():
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = requirement_names(project["dependencies"] + project["optional-dependencies"]["test"])
-    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
-    listed = requirement_names(d for d in environment["dependencies"] if isinstance(d, str))
-    assert listed - {"python", "pip"} == wanted

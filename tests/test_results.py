@@ -7,7 +7,7 @@ import pytest
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
-from cnn_lesson import plots, tables
+from cnn_lesson import plots, provenance, tables
 
 
 def history(epochs, offset=0.0):
@@ -16,26 +16,58 @@ def history(epochs, offset=0.0):
                         index=pd.RangeIndex(1, epochs + 1, name="epoch"))
 
 
-def write_run(tmp_path, name, epochs, test_loss):
-    history_path, metrics_path = tmp_path / f"{name}.tsv", tmp_path / f"{name}.json"
-    history(epochs).to_csv(history_path, sep="\t")
-    metrics_path.write_text(json.dumps({"test_loss": test_loss, "test_accuracy": 0.5,
-                                        "parameters": 87060}))
-    return history_path, metrics_path
+ENVIRONMENT = {"python": "3.11.7", "numpy": "2.4.6", "tensorflow": "2.21.0",
+               "keras": "3.15.1", "backend": "tensorflow", "cpu": "AMD EPYC", "isa": "AVX2",
+               "gpu": "none", "cuda": "", "cudnn": "", "threads": 1}
+
+
+def write_run(tmp_path, name, epochs, test_loss, environment=None):
+    """A run's history, metrics and provenance record, as the rules write them."""
+    paths = [tmp_path / f"{name}.{ext}" for ext in ("tsv", "json", "provenance.json")]
+    history(epochs).to_csv(paths[0], sep="\t")
+    paths[1].write_text(json.dumps({"test_loss": test_loss, "test_accuracy": 0.5,
+                                    "parameters": 87060}))
+    environment = environment or ENVIRONMENT
+    paths[2].write_text(json.dumps({"environment": environment,
+                                    "environment_id": provenance.environment_id(environment)}))
+    return paths
+
+
+def runs_from(tmp_path, runs, environments=None):
+    files = [write_run(tmp_path, f"r{i}", run["epochs"], 1.0 + i,
+                       environments[i] if environments else None) for i, run in enumerate(runs)]
+    return tables.runs_table(runs, *zip(*files, strict=True)), [f[2] for f in files]
+
+
+RUNS = [{"model": "base", "dropout": "0.00", "seed": 1, "epochs": 3, "sweep": False},
+        {"model": "extra_layer", "dropout": "0.60", "seed": 1, "epochs": 2, "sweep": True},
+        {"model": "extra_layer", "dropout": "0.15", "seed": 1, "epochs": 2, "sweep": True}]
 
 
 def test_runs_table_and_dropout_table(tmp_path):
-    runs = [{"model": "base", "dropout": "0.00", "seed": 1, "epochs": 3, "sweep": False},
-            {"model": "extra_layer", "dropout": "0.60", "seed": 1, "epochs": 2, "sweep": True},
-            {"model": "extra_layer", "dropout": "0.15", "seed": 1, "epochs": 2, "sweep": True}]
-    files = [write_run(tmp_path, f"r{i}", run["epochs"], 1.0 + i) for i, run in enumerate(runs)]
-    table = tables.runs_table(runs, [f[0] for f in files], [f[1] for f in files])
+    table, _ = runs_from(tmp_path, RUNS)
     assert list(table["epochs"]) == [3, 2, 2]
     assert list(table["test_loss"]) == [1.0, 2.0, 3.0]
     assert list(table.columns[:5]) == ["model", "dropout", "seed", "epochs", "parameters"]
+    assert table["environment"].nunique() == 1 and "threads" not in table
     dropout = tables.dropout_table(table)
     assert list(dropout["dropout_rate"]) == [0.15, 0.6]
     assert list(dropout["test_loss"]) == [3.0, 2.0]
+
+
+def test_runs_made_in_other_environments_say_so(tmp_path):
+    other = {**ENVIRONMENT, "threads": 4, "tensorflow": "2.20.0"}
+    seeds = [{**RUNS[1], "seed": seed} for seed in (1, 2, 3)]
+    table, records = runs_from(tmp_path, seeds, [ENVIRONMENT, ENVIRONMENT, other])
+    assert list(table["threads"]) == [1, 1, 4]
+    assert list(table["tensorflow"]) == ["2.21.0", "2.21.0", "2.20.0"]
+    assert "keras" not in table  # the same for every run: shown once, in environments.tsv
+    assert tables.runs_summary(table).loc[0, "environments"] == 2
+    environments = tables.environments_table(records).set_index("field")
+    assert list(environments.columns) == [provenance.environment_id(ENVIRONMENT),
+                                          provenance.environment_id(other)]
+    assert list(environments.loc["runs"]) == [2, 1]
+    assert list(environments.loc["threads"]) == [1, 4]
 
 
 def test_read_history_round_trip(tmp_path):
@@ -89,17 +121,19 @@ def sweep(rates, seeds, val_best, test_best):
     return pd.DataFrame([{"model": "extra_layer", "dropout_rate": rate, "seed": seed,
                           "val_loss": 1 + abs(rate - val_best) + seed / 100,
                           "test_loss": 1 + abs(rate - test_best) + seed / 100,
-                          "test_accuracy": 0.5} for rate in rates for seed in seeds])
+                          "test_accuracy": 0.5, "environment": "e1"}
+                         for rate in rates for seed in seeds])
 
 
 def test_runs_summary_has_mean_and_sd_over_seeds():
     runs = pd.DataFrame([{"model": "base", "dropout": 0.0, "epochs": 2, "parameters": 1,
                           "seed": seed, "loss": seed, "accuracy": 0.5, "val_loss": 1.0,
-                          "val_accuracy": 0.5, "test_loss": 2.0 * seed, "test_accuracy": 0.4}
-                         for seed in (1, 2, 3)])
+                          "val_accuracy": 0.5, "test_loss": 2.0 * seed, "test_accuracy": 0.4,
+                          "environment": "e1"} for seed in (1, 2, 3)])
     summary = tables.runs_summary(runs)
     assert len(summary) == 1 and summary.loc[0, "seeds"] == 3
     assert summary.loc[0, "test_loss_mean"] == 4.0 and summary.loc[0, "test_loss_sd"] == 2.0
+    assert summary.loc[0, "environments"] == 1
 
 
 def test_rate_is_chosen_on_validation_loss_and_reported_with_its_test_loss():

@@ -1,12 +1,17 @@
 """The real workflow, end to end, with snakemake on a tiny archive served over HTTP."""
 
 import json
+import shutil
+import subprocess
+from importlib import metadata
 
 import pandas as pd
 import pytest
 import yaml
 
-from conftest import snakemake, tiny_config, write_config
+from cnn_lesson import provenance
+from conftest import ROOT, planned_jobs, snakemake, tiny_config, write_config
+from servers import Route, Server
 
 RUNS = ["base/dropout-0.00/seed-1", "extra_layer/dropout-0.25/seed-1",
         "extra_layer/dropout-0.50/seed-1", "extra_layer/dropout-0.80/seed-1"]
@@ -23,19 +28,9 @@ LESSON_FILES = [f"results/lesson/fig/{name}.{ext}" for ext in ("png", "tsv") for
 pytestmark = pytest.mark.workflow
 
 
-def planned_jobs(workdir):
-    """Rule name -> job count of a dry run."""
-    out = snakemake(workdir, "--dry-run", "--quiet", "rules").stdout
-    counts = {}
-    for line in out.splitlines():
-        parts = line.split()
-        if len(parts) == 2 and parts[1].isdigit() and parts[0] != "total":
-            counts[parts[0]] = int(parts[1])
-    return counts
-
-
 def test_every_expected_file_is_written(finished):
     expected = ["resources/cifar-10-python.tar.gz", "results/data/cifar10.npz",
+                "results/data/cifar10.json", "results/tables/environments.tsv",
                 "results/tables/runs.tsv", "results/tables/dropout_vs_test_loss.tsv",
                 "results/tables/runs_summary.tsv", "results/tables/chosen_dropout.tsv",
                 *LESSON_FILES,
@@ -43,7 +38,7 @@ def test_every_expected_file_is_written(finished):
                 "logs/prepare_data.log", "logs/aggregate.log", "benchmarks/prepare_data.tsv"]
     for run in RUNS:
         expected += [f"results/train/{run}/{name}"
-                     for name in ("model.keras", "history.tsv", "summary.txt")]
+                     for name in ("model.keras", "history.tsv", "summary.txt", "provenance.json")]
         expected += [f"results/evaluate/{run}/metrics.json", f"results/plots/{run}/accuracy.png",
                      f"results/plots/{run}/loss.png", f"logs/train/{run}.log",
                      f"logs/evaluate/{run}.log", f"benchmarks/train/{run}.tsv"]
@@ -86,6 +81,39 @@ def test_training_logs_a_line_per_epoch_and_the_backend_messages(finished):
     assert "1 thread(s), seed 1" in log
     # TensorFlow's C++ start-up lines (absl logging) land in the rule's log, not the terminal.
     assert "absl" in log or "oneDNN" in log
+
+
+def git(*args) -> str:
+    done = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def test_every_training_records_what_made_it(finished):
+    record = json.loads((finished / f"results/train/{RUNS[2]}/provenance.json").read_text())
+    assert record["run"] | {"data": None} == {
+        "model": "extra_layer", "dropout": 0.5, "seed": 1, "epochs": 2, "batch_size": 32,
+        "validation_split": 0, "validation_batch_size": None, "data": None}
+    assert "the first 200 training images of the archive with md5" in record["run"]["data"]
+    assert record["config_digest"] == provenance.digest(record["run"])[:12]
+    environment = record["environment"]
+    assert environment == provenance.environment("tensorflow", threads=1)
+    assert record["environment_id"] == provenance.environment_id(environment)
+    assert record["workflow"] == {"version": metadata.version("cnn-lesson"), "commit": git(
+        "rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain", "--untracked-files=no"))}
+
+
+def test_the_tables_name_the_environment_once(finished):
+    runs = pd.read_csv(finished / "results/tables/runs.tsv", sep="\t", dtype={"environment": str})
+    record = json.loads((finished / f"results/train/{RUNS[0]}/provenance.json").read_text())
+    assert set(runs["environment"]) == {record["environment_id"]}
+    assert "threads" not in runs  # no field differs between the runs
+    environments = pd.read_csv(finished / "results/tables/environments.tsv", sep="\t",
+                               dtype=str).set_index("field")
+    assert list(environments.columns) == [record["environment_id"]]
+    assert environments.loc["runs"].iloc[0] == "4"
+    assert environments.loc["tensorflow"].iloc[0] == record["environment"]["tensorflow"]
+    summary = pd.read_csv(finished / "results/tables/runs_summary.tsv", sep="\t")
+    assert set(summary["environments"]) == {1}
 
 
 def test_history_and_summary(finished):
@@ -203,20 +231,55 @@ def test_the_report_as_zip(finished):
     assert any(name.endswith("report.html") for name in names)
 
 
-def test_the_report_renders_in_a_real_browser(report, tmp_path):
-    import shutil
-    import subprocess
-
+def browser_dom(url: str, profile) -> subprocess.CompletedProcess:
+    """The DOM headless Chromium shows for `url` once its scripts have run."""
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
         pytest.skip("no chromium on this machine (install Debian's chromium package): "
                     "the report was built but not rendered")
-    result = subprocess.run([browser, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path}",
-                             "--dump-dom", report.as_uri()],
-                            capture_output=True, text=True, timeout=120)
+    return subprocess.run([browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
+                           "--dump-dom", url], capture_output=True, text=True, timeout=120)
+
+
+def test_the_report_renders_in_a_real_browser(report, tmp_path):
+    result = browser_dom(report.as_uri(), tmp_path)
     console = [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
     assert not [line for line in console if "Uncaught" in line or "Error" in line], console
     # The page body is empty until its script runs: rendered navigation proves it ran.
     dom = result.stdout
     assert '<div id="app"><div' in dom
     assert "The episode's figures</" in dom and "Training history</" in dom
+
+
+# Opens one result of the report the way a click does (the report's own app.showResultInfo), in
+# a frame of the same origin, and copies what the report then shows into this page.
+OPEN_RESULT = """<!doctype html><html><body>
+<iframe id="report" src="report.html" style="width:1400px;height:1000px"></iframe>
+<div id="shown"></div>
+<script>
+const frame = document.getElementById("report");
+frame.addEventListener("load", () => setTimeout(() => {
+  frame.contentWindow.eval('app.showResultInfo(' + JSON.stringify("RESULT") + ')');
+  setTimeout(() => {
+    document.getElementById("shown").innerHTML =
+      frame.contentDocument.getElementById("app").innerHTML;
+  }, 500);
+}, 500));
+</script></body></html>"""
+
+
+def test_the_report_shows_the_environment_of_the_runs(report, finished, tmp_path):
+    server = Server()
+    server.routes["/report.html"] = Route(report.read_bytes(), content_type="text/html")
+    page = OPEN_RESULT.replace("RESULT", "results/tables/environments.tsv")
+    server.routes["/open.html"] = Route(page.encode(), content_type="text/html")
+    try:
+        dom = browser_dom(server.url("/open.html"), tmp_path).stdout
+    finally:
+        server.close()
+    shown = dom[dom.index('id="shown"'):]
+    record = json.loads((finished / f"results/train/{RUNS[0]}/provenance.json").read_text())
+    environment = record["environment"]
+    assert f'<th class="head">{record["environment_id"]}</th>' in shown
+    for field in ("tensorflow", "keras", "numpy", "isa"):
+        assert f"<td>{field}</td>\n<td>{environment[field]}</td>" in shown

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
-import os
 import pickle
 import tarfile
 import zipfile
@@ -14,7 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
+from cnn_lesson.download import check_archive
 from cnn_lesson.errors import InputError
+from cnn_lesson.files import check_unchanged, fingerprint, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -166,18 +168,6 @@ def prepare(archive: Path, n_train: int) -> Dataset:
                    raw.class_names)
 
 
-def write_atomically(path: Path, write) -> None:
-    """Call `write(partial)` on a temporary name beside `path` (same suffix, so writers that add
-    one keep it), then rename it to `path`: no half-written file is ever left under `path`."""
-    path = Path(path)
-    partial = path.with_name(f"{path.stem}.part{path.suffix}")
-    try:
-        write(partial)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
-
-
 def save(dataset: Dataset, path: Path) -> None:
     """Write the dataset as one uncompressed .npz, atomically (no half-written file on failure)."""
     write_atomically(path, lambda partial: np.savez(
@@ -214,3 +204,43 @@ def _check(dataset: Dataset, path: Path) -> None:
                 f"{path}: x_{split} has shape {x.shape} for {len(y)} labels, expected "
                 f"(N, 32, 32, 3) and N labels; rerun prepare_data."
             )
+
+
+def record(path: Path, recipe: str) -> dict:
+    """What prepare_data writes beside the .npz, after it: what it is made from, and its
+    fingerprint (the record's own time tells when that was taken)."""
+    return {"recipe": recipe, "file": fingerprint(path)}
+
+
+def check_stored_data(archive: Path, npz: Path, record_path: Path, recipe: str, md5: str,
+                      sha256: str | None) -> None:
+    """Refuse an archive or prepared .npz that changed after prepare_data wrote its record
+    (truncated, damaged, edited), before any job is planned: Snakemake would rerun every job
+    that reads it, deleting their finished outputs first. Nothing to check where there is no
+    record or the recipe changed: then prepare_data writes the data again anyway.
+
+    Only a file modified after the record was written is read again, so this costs a `stat`.
+    """
+    archive, npz, record_path = Path(archive), Path(npz), Path(record_path)
+    if not record_path.is_file():
+        return
+    written = json.loads(record_path.read_text())
+    if written.get("recipe") != recipe:
+        return
+    recorded_ns = record_path.stat().st_mtime_ns
+    if archive.is_file() and archive.stat().st_mtime_ns > recorded_ns:
+        check_archive(archive, md5, sha256, (
+            f"Nothing was run or deleted. Fetch it again, alone: {_alone(archive)}, then run as "
+            f"before: nothing else reruns, as a verified copy is the same file."))
+    if npz.is_file():
+        check_unchanged(npz, written["file"], recorded_ns, "prepare_data", (
+            f"Nothing was run or deleted. Make it again, alone: {_alone(npz, record_path)}, then "
+            f"run as before: the finished trainings are kept, as the same archive gives the same "
+            f"file."))
+
+
+def _alone(target: Path, *also: Path) -> str:
+    """The command that deletes `target` (and `also`) and makes it again, nothing else."""
+    removed = " ".join(str(path) for path in (target, *also))
+    return (f"`rm {removed} && snakemake --cores all {target}` (add the --configfile or "
+            f"--directory you ran with)")

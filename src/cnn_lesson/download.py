@@ -48,20 +48,41 @@ def fetch(source: str, dest: Path, md5: str, sha256: str | None = None,
 
 def verify(path: Path, source: str, md5: str, sha256: str | None) -> None:
     """Raise InputError naming `source` unless `path` has the expected checksums."""
-    digests = _digests(path)
     if _looks_like_html(path):
         raise InputError(
             f"{source} gave an HTML page ({path.stat().st_size:,} bytes), not the gzip archive: "
             f"the URL points at a web page, a login page or an error page. {WHAT_TO_DO}"
         )
+    digests = _digests(path)
+    wrong = _mismatch(digests, md5, sha256)
+    if wrong:
+        name, found, expected = wrong
+        raise InputError(
+            f"{source} has {name} {found} but {expected} was expected "
+            f"({path.stat().st_size:,} bytes received): the file is truncated, corrupted or "
+            f"another file. Nothing was kept. {WHAT_TO_DO}"
+        )
+    log.info("verified %s: %s bytes, md5 %s", source, f"{path.stat().st_size:,}", digests["md5"])
+
+
+def check_archive(path: Path, md5: str, sha256: str | None,
+                  what_to_do: str = "Delete it and run again to fetch a verified copy.") -> None:
+    """Raise InputError unless the archive on disk still has the checksums it was fetched with."""
+    wrong = _mismatch(_digests(path), md5, sha256)
+    if wrong:
+        name, found, expected = wrong
+        raise InputError(
+            f"{path} has {name} {found}, not data.{name} {expected}: it changed after it was "
+            f"downloaded and verified (truncated, damaged or replaced). {what_to_do}"
+        )
+
+
+def _mismatch(digests: dict[str, str], md5: str, sha256: str | None):
+    """(name, found, expected) for the first checksum that differs, or None."""
     for name, expected in (("md5", md5), ("sha256", sha256)):
         if expected and digests[name] != expected.lower():
-            raise InputError(
-                f"{source} has {name} {digests[name]} but {expected} was expected "
-                f"({path.stat().st_size:,} bytes received): the file is truncated, corrupted or "
-                f"another file. Nothing was kept. {WHAT_TO_DO}"
-            )
-    log.info("verified %s: %s bytes, md5 %s", source, f"{path.stat().st_size:,}", digests["md5"])
+            return name, digests[name], expected
+    return None
 
 
 def _is_url(source: str) -> bool:

@@ -1,4 +1,4 @@
-"""Gather every run's history and test metrics into the workflow's tables."""
+"""Gather every run's history, test metrics and environment into the workflow's tables."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 
 METRICS = ["loss", "accuracy", "val_loss", "val_accuracy", "test_loss", "test_accuracy"]
 CHOSEN_COLUMNS = ["model", "chosen_rate", "chosen_on", "seeds", "val_loss_mean",
-                  "test_loss_mean", "test_loss_sd", "lowest_test_loss_rate"]
+                  "test_loss_mean", "test_loss_sd", "lowest_test_loss_rate", "environments"]
 RUN_COLUMNS = ["model", "dropout", "seed", "epochs", "parameters", "loss", "accuracy",
                "val_loss", "val_accuracy", "test_loss", "test_accuracy"]
 
@@ -29,27 +29,62 @@ def run_row(run: dict, history: pd.DataFrame, metrics: dict) -> dict:
             "sweep": run["sweep"]}
 
 
-def runs_table(runs: list[dict], histories: list[Path], metrics: list[Path]) -> pd.DataFrame:
-    """Every run, in config order, from its history TSV and its metrics JSON."""
+def runs_table(runs: list[dict], histories: list[Path], metrics: list[Path],
+               provenances: list[Path]) -> pd.DataFrame:
+    """Every run, in config order, from its history TSV, metrics JSON and provenance record.
+
+    `environment` names the environment each run was made in (provenance.environment_id); the
+    fields on which the runs' environments differ (threads, a library's version, the CPU...)
+    follow as columns of their own, so runs that cannot be compared digit for digit say so.
+    """
     rows = [run_row(run, read_history(history), json.loads(Path(metric).read_text()))
             for run, history, metric in zip(runs, histories, metrics, strict=True)]
-    return pd.DataFrame(rows, columns=RUN_COLUMNS + ["sweep"])
+    table = pd.DataFrame(rows, columns=RUN_COLUMNS + ["sweep"])
+    records = [json.loads(Path(path).read_text()) for path in provenances]
+    table["environment"] = [record["environment_id"] for record in records]
+    environments = pd.DataFrame([record["environment"] for record in records])
+    for field in differing_fields(environments):
+        table[field] = environments[field]
+    return table
+
+
+def differing_fields(environments: pd.DataFrame) -> list[str]:
+    """The columns of `environments` (one row per run) that do not hold one value throughout."""
+    return [field for field in environments if environments[field].astype(str).nunique() > 1]
+
+
+def environments_table(provenances: list[Path]) -> pd.DataFrame:
+    """Each environment the runs were made in, once: a row per field, a column per environment
+    (most runs first), and a last row counting its runs."""
+    records = [json.loads(Path(path).read_text()) for path in provenances]
+    by_id: dict[str, dict] = {}
+    counts: dict[str, int] = {}
+    for record in records:
+        by_id.setdefault(record["environment_id"], record["environment"])
+        counts[record["environment_id"]] = counts.get(record["environment_id"], 0) + 1
+    order = sorted(by_id, key=lambda found: -counts[found])
+    table = pd.DataFrame({found: {**by_id[found], "runs": counts[found]} for found in order})
+    return table.rename_axis("field").reset_index()
 
 
 def dropout_table(runs: pd.DataFrame) -> pd.DataFrame:
     """The dropout sweeps (experiments with several rates): losses per model, rate and seed."""
     sweeps = runs[runs["sweep"]].rename(columns={"dropout": "dropout_rate"})
-    return sweeps[["model", "dropout_rate", "seed", "val_loss", "test_loss", "test_accuracy"]] \
+    return sweeps[["model", "dropout_rate", "seed", "val_loss", "test_loss", "test_accuracy",
+                   "environment"]] \
         .sort_values(["model", "dropout_rate", "seed"]).reset_index(drop=True)
 
 
 def mean_and_sd(table: pd.DataFrame, keys: list[str], metrics: list[str]) -> pd.DataFrame:
-    """Per group of `keys`: the number of seeds and each metric's mean and standard deviation."""
+    """Per group of `keys`: the number of seeds, each metric's mean and standard deviation, and
+    how many environments the group's runs were made in (above 1, the mean mixes runs that
+    cannot be compared digit for digit)."""
     grouped = table.groupby(keys, sort=False)
     summary = grouped[metrics].agg(["mean", "std"])
     summary.columns = [f"{metric}_{'sd' if stat == 'std' else stat}"
                        for metric, stat in summary.columns]
     summary.insert(0, "seeds", grouped.size())
+    summary["environments"] = grouped["environment"].nunique()
     return summary.reset_index()
 
 
@@ -70,7 +105,9 @@ def chosen_rates(dropout: pd.DataFrame, validation_split: float) -> pd.DataFrame
                      "test_loss_mean": chosen["test_loss_mean"],
                      "test_loss_sd": chosen["test_loss_sd"],
                      "lowest_test_loss_rate": rates.loc[rates["test_loss_mean"].idxmin(),
-                                                        "dropout_rate"]})
+                                                        "dropout_rate"],
+                     "environments": dropout.loc[dropout["model"] == model,
+                                                 "environment"].nunique()})
     return pd.DataFrame(rows, columns=CHOSEN_COLUMNS)
 
 

@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from cnn_lesson import backend
-from cnn_lesson.data import Dataset, write_atomically
+from cnn_lesson.data import Dataset
 from cnn_lesson.errors import InputError
+from cnn_lesson.files import write_atomically
 from cnn_lesson.models import build_model, compile_model, summary_text
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,10 @@
 # Config validation, wildcard constraints and target functions; no rules.
+from pathlib import Path
+
 from snakemake.utils import validate
 
 from cnn_lesson.architectures import ARCHITECTURES, EPISODE_MODELS
+from cnn_lesson.data import check_stored_data
 from cnn_lesson.errors import InputError
 from cnn_lesson.final_validation import applies as validated_on_test_split
 from cnn_lesson.experiments import (
@@ -11,10 +14,14 @@ from cnn_lesson.experiments import (
     figure_runs,
     runs_from_config,
 )
+from cnn_lesson.provenance import digest
+from cnn_lesson.sources import code_params
 
-
-# Every rule runs in the project's one environment (the same packages as pyproject.toml).
+# Each job runs in the project's one environment: the locked packages and this package
+# (environment.yml, for conda, holds both).
 ENVIRONMENT = "../../environment.yml"
+WORKFLOW_ROOT = Path(workflow.basedir)
+SCRIPTS = WORKFLOW_ROOT / "workflow" / "scripts"
 
 validate(config, schema="../schemas/config.schema.yaml")
 try:
@@ -37,6 +44,36 @@ wildcard_constraints:
     dropout=r"0\.\d+",
     seed=r"\d+",
     n="[123]",
+
+
+def code_of(script):
+    """Params that rerun a rule's jobs when the code its script runs changes: one per file, the
+    script and each package module it imports (cnn_lesson.sources)."""
+    return code_params(SCRIPTS / script, WORKFLOW_ROOT)
+
+
+def data_recipe():
+    """What results/data/cifar10.npz is made from: prepare_data records it beside the file, and
+    each training beside its outputs."""
+    settings = config["data"]
+    code = digest(code_of("prepare_data.py"))[:12]
+    return (f"data: the first {settings['n_train']} training images of the archive with md5 "
+            f"{settings['md5']}, prepared by code {code}")
+
+
+DATA_RECIPE = data_recipe()
+
+
+def check_intermediates():
+    """Stop before anything is planned if the archive or the prepared .npz is not the file
+    written (truncated, damaged, edited): Snakemake would rerun every job that reads it,
+    deleting their finished outputs first, and each would fail."""
+    try:
+        check_stored_data(rules.download_cifar10.output.archive, rules.prepare_data.output.npz,
+                          rules.prepare_data.output.record, DATA_RECIPE, config["data"]["md5"],
+                          config["data"]["sha256"])
+    except InputError as error:
+        raise WorkflowError(str(error)) from None
 
 
 def archive_source():

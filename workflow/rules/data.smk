@@ -5,6 +5,7 @@ rule download_cifar10:
         source=archive_source(),
         md5=config["data"]["md5"],
         sha256=config["data"]["sha256"],
+        **code_of("download_cifar10.py"),
     log:
         "logs/download_cifar10.log",
     localrule: True
@@ -19,8 +20,13 @@ rule prepare_data:
         archive=rules.download_cifar10.output.archive,
     output:
         npz="results/data/cifar10.npz",
+        record="results/data/cifar10.json",
     params:
         n_train=config["data"]["n_train"],
+        md5=config["data"]["md5"],
+        sha256=config["data"]["sha256"],
+        recipe=DATA_RECIPE,
+        **code_of("prepare_data.py"),
     log:
         "logs/prepare_data.log",
     benchmark:
@@ -29,3 +35,7 @@ rule prepare_data:
         ENVIRONMENT
     script:
         "../scripts/prepare_data.py"
+
+
+# A damaged archive or .npz stops the run here, before any job that reads it is planned.
+check_intermediates()

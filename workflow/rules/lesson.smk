@@ -10,6 +10,8 @@ rule lesson_sample_images:
                       category=LESSON_CATEGORY),
         table=report(f"{FIG}/04_cifar10.tsv", caption="../report/04_cifar10_table.rst",
                      category=LESSON_CATEGORY),
+    params:
+        **code_of("lesson_sample_images.py"),
     log:
         "logs/lesson_sample_images.log",
     localrule: True
@@ -27,6 +29,8 @@ rule lesson_convolution:
         image=report(f"{FIG}/04_conv_image.png", caption="../report/04_conv_image.rst",
                      category=LESSON_CATEGORY),
         image_table=f"{FIG}/04_conv_image.tsv",
+    params:
+        **code_of("lesson_convolution.py"),
     log:
         "logs/lesson_convolution.log",
     localrule: True
@@ -48,6 +52,7 @@ rule lesson_history:
         table=f"{FIG}/04_training_history_{{n}}.tsv",
     params:
         seeds=lambda wildcards: figure_seeds(f"04_training_history_{wildcards.n}"),
+        **code_of("lesson_history.py"),
     log:
         "logs/lesson_history/{n}.log",
     localrule: True
@@ -61,12 +66,14 @@ rule lesson_dropout:
     input:
         histories=figure_files(SWEEP_FIGURE, "results/train/{run}/history.tsv"),
         metrics=figure_files(SWEEP_FIGURE, "results/evaluate/{run}/metrics.json"),
+        provenances=figure_files(SWEEP_FIGURE, "results/train/{run}/provenance.json"),
     output:
         figure=report(f"{FIG}/{SWEEP_FIGURE}.png", caption="../report/04_vary_dropout_rate.rst",
                       category=LESSON_CATEGORY),
         table=f"{FIG}/{SWEEP_FIGURE}.tsv",
     params:
         runs=[vars(run) for run in FIGURE_RUNS.get(SWEEP_FIGURE, [])],
+        **code_of("lesson_dropout.py"),
     log:
         "logs/lesson_dropout.log",
     localrule: True
@@ -82,6 +89,8 @@ rule lesson_numbers:
                           category=LESSON_CATEGORY),
         markdown="results/lesson/parameters.md",
         summaries=expand("results/lesson/summaries/{name}.txt", name=EPISODE_SUMMARIES),
+    params:
+        **code_of("lesson_numbers.py"),
     log:
         "logs/lesson_numbers.log",
     localrule: True
@@ -96,6 +105,8 @@ rule lesson_evaluate_line:
         metrics=figure_files(EVALUATED_FIGURE, "results/evaluate/{run}/metrics.json"),
     output:
         line="results/lesson/evaluate_dropout_model.txt",
+    params:
+        **code_of("lesson_evaluate_line.py"),
     log:
         "logs/lesson_evaluate_line.log",
     localrule: True

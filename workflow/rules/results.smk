@@ -16,6 +16,8 @@ rule plot_history:
             subcategory="{model}",
             labels={"model": "{model}", "dropout": "{dropout}", "seed": "{seed}", "plot": "loss"},
         ),
+    params:
+        **code_of("plot_history.py"),
     log:
         "logs/plot_history/{model}/dropout-{dropout}/seed-{seed}.log",
     localrule: True
@@ -29,8 +31,11 @@ rule aggregate:
     input:
         histories=run_files("results/train/{run}/history.tsv"),
         metrics=run_files("results/evaluate/{run}/metrics.json"),
+        provenances=run_files("results/train/{run}/provenance.json"),
     output:
         runs=report("results/tables/runs.tsv", caption="../report/runs.rst", category=TABLES),
+        environments=report("results/tables/environments.tsv",
+                            caption="../report/environments.rst", category=TABLES),
         summary=report("results/tables/runs_summary.tsv", caption="../report/runs_summary.rst",
                        category=TABLES),
         dropout=report("results/tables/dropout_vs_test_loss.tsv",
@@ -42,6 +47,7 @@ rule aggregate:
     params:
         runs=[vars(run) for run in RUNS],
         validation_split=config["training"]["validation_split"],
+        **code_of("aggregate.py"),
     log:
         "logs/aggregate.log",
     localrule: True

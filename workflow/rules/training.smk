@@ -5,7 +5,10 @@ rule train:
         model="results/train/{model}/dropout-{dropout}/seed-{seed}/model.keras",
         history="results/train/{model}/dropout-{dropout}/seed-{seed}/history.tsv",
         summary="results/train/{model}/dropout-{dropout}/seed-{seed}/summary.txt",
+        provenance="results/train/{model}/dropout-{dropout}/seed-{seed}/provenance.json",
     params:
+        data=DATA_RECIPE,
+        **code_of("train.py"),
         epochs=lambda wildcards: run_of(wildcards).epochs,
         batch_size=config["training"]["batch_size"],
         validation_split=config["training"]["validation_split"],
@@ -36,6 +39,7 @@ rule evaluate:
     output:
         metrics="results/evaluate/{model}/dropout-{dropout}/seed-{seed}/metrics.json",
     params:
+        **code_of("evaluate.py"),
         batch_size=config["training"]["batch_size"],
         backend=config["training"]["backend"],
         # With the lesson's validation (the test split, same batch size) the history already

@@ -5,8 +5,11 @@ from cnn_lesson.logs import logging_to
 
 def main(smk):
     with logging_to(smk.log[0]):
-        runs = tables.runs_table(smk.params.runs, smk.input.histories, smk.input.metrics)
+        runs = tables.runs_table(smk.params.runs, smk.input.histories, smk.input.metrics,
+                                 smk.input.provenances)
         runs.to_csv(smk.output.runs, sep="\t", index=False)
+        tables.environments_table(smk.input.provenances) \
+            .to_csv(smk.output.environments, sep="\t", index=False)
         tables.runs_summary(runs).to_csv(smk.output.summary, sep="\t", index=False)
         dropout = tables.dropout_table(runs)
         dropout.to_csv(smk.output.dropout, sep="\t", index=False)

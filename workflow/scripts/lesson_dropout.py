@@ -5,7 +5,8 @@ from cnn_lesson.logs import logging_to
 
 def main(smk):
     with logging_to(smk.log[0]):
-        runs = tables.runs_table(smk.params.runs, smk.input.histories, smk.input.metrics)
+        runs = tables.runs_table(smk.params.runs, smk.input.histories, smk.input.metrics,
+                                 smk.input.provenances)
         dropout = tables.dropout_table(runs)
         dropout.to_csv(smk.output.table, sep="\t", index=False)
         plots.dropout_figure(dropout).savefig(smk.output.figure, dpi=100)

@@ -1,0 +1,87 @@
+"""Which code a rule runs, and a digest of it, so that Snakemake reruns a job when its code changes.
+
+A rule's script is thin: the logic is in this package. The digest of a script covers the script
+and every module of the package it imports, directly or through other modules (imports inside
+functions included), read from the source text without importing anything. A digest is taken of
+the code's syntax tree, not of its bytes: a change to what the code does reruns the job; a new
+comment, blank line or reformatting does not, and neither does a new modification time (a fresh
+`git clone`, a `touch`).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from functools import cache
+from pathlib import Path
+
+import cnn_lesson
+
+PACKAGE = Path(cnn_lesson.__file__).parent
+NAME = PACKAGE.name
+
+
+def module_path(module: str) -> Path | None:
+    """The source file of a module of this package ('cnn_lesson.data'), or None for another."""
+    parts = module.split(".")
+    if parts[0] != NAME:
+        return None
+    base = PACKAGE.joinpath(*parts[1:])
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def imported_modules(source: Path) -> set[str]:
+    """The modules of this package that `source` imports, anywhere in the file."""
+    found = set()
+    for node in ast.walk(ast.parse(source.read_text(), str(source))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            # `from cnn_lesson import data` imports the module cnn_lesson.data
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return {module for module in found if module_path(module) is not None}
+
+
+def code_files(script: Path) -> list[Path]:
+    """`script` and every package source file it runs: its imports, theirs, and so on."""
+    files, queue = {Path(script)}, [Path(script)]
+    while queue:
+        for module in imported_modules(queue.pop()):
+            # importing cnn_lesson.x runs cnn_lesson/__init__.py first
+            for path in (module_path(NAME), module_path(module)):
+                if path not in files:
+                    files.add(path)
+                    queue.append(path)
+    return sorted(files)
+
+
+@cache
+def digest(path: Path) -> str:
+    """The first 12 hex digits of the SHA-256 of a Python file's syntax tree."""
+    tree = ast.dump(ast.parse(Path(path).read_text(), str(path)))
+    return hashlib.sha256(tree.encode()).hexdigest()[:12]
+
+
+def label(path: Path, root: Path) -> str:
+    """A file's name as the reason for a rerun shows it: 'cnn_lesson/data.py' or the path
+    of a script relative to the workflow's folder."""
+    path = Path(path)
+    if path.is_relative_to(PACKAGE):
+        return f"{NAME}/{path.relative_to(PACKAGE).as_posix()}"
+    return path.relative_to(root).as_posix()
+
+
+def code_params(script: Path, root: Path) -> dict[str, str]:
+    """One Snakemake param per file of code `script` runs, e.g. code_cnn_lesson_plots:
+    'code of cnn_lesson/plots.py: 1a2b3c4d5e6f'. A change to one of them reruns the job, and
+    `snakemake -n` names the file in its reason."""
+    params = {}
+    for path in code_files(script):
+        name = label(path, root)
+        key = "code_" + name.removesuffix(".py").replace("/", "_").replace(".", "_")
+        params[key] = f"code of {name}: {digest(path)}"
+    return params

@@ -1,0 +1,82 @@
+"""One locked environment: every package pinned with hashes, installed by the README's commands
+(and so by CI), carried by environment.yml, and the one these tests run in."""
+
+import re
+import tomllib
+from importlib import metadata
+
+import pytest
+import yaml
+from packaging.requirements import Requirement
+
+from conftest import ROOT
+
+LOCKS = {name: ROOT / "requirements" / f"{name}.lock" for name in ("cpu", "gpu")}
+
+
+def pins(lock) -> dict[str, list[str]]:
+    """Each pin of a lock ('name==version ; marker') and the hashes listed under it."""
+    found, current = {}, None
+    for line in lock.read_text().splitlines():
+        if line[:1].isalnum():
+            current = line.rstrip(" \\")
+            found[current] = []
+        elif current and (hashed := re.search(r"--hash=sha256:([0-9a-f]{64})", line)):
+            found[current].append(hashed.group(1))
+    return found
+
+
+def applying(lock) -> dict[str, str]:
+    """Package name -> pinned version, for the pins whose markers hold on this machine."""
+    requirements = [Requirement(pin) for pin in pins(lock)]
+    return {req.name: str(req.specifier).removeprefix("==") for req in requirements
+            if req.marker is None or req.marker.evaluate()}
+
+
+def readme_command(marker: str) -> str:
+    lines = (ROOT / "README.md").read_text().splitlines()
+    start = lines.index(f"<!-- {marker} -->")
+    return lines[start + 2]
+
+
+@pytest.mark.parametrize("lock", LOCKS.values(), ids=LOCKS)
+def test_every_package_is_pinned_exactly_with_hashes(lock):
+    found = pins(lock)
+    assert len(found) > 50
+    assert [pin for pin in found if "==" not in pin] == []
+    assert [pin for pin, hashes in found.items() if not hashes] == []
+
+
+def test_the_lock_holds_what_pyproject_asks_for():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    locked = applying(LOCKS["cpu"])
+    for wanted in map(Requirement, project["dependencies"] + project["optional-dependencies"]["test"]):
+        assert wanted.name in locked, f"{wanted.name} is not in the lock: bash requirements/refresh.sh"
+        assert wanted.specifier.contains(locked[wanted.name]), wanted
+
+
+def test_the_gpu_lock_has_the_cpu_locks_versions_and_cuda():
+    cpu, gpu = applying(LOCKS["cpu"]), applying(LOCKS["gpu"])
+    assert {name: gpu[name] for name in cpu} == cpu
+    assert "nvidia-cudnn-cu12" in gpu
+
+
+def test_environment_yml_carries_the_same_pins_and_this_package():
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip = next(item["pip"] for item in environment["dependencies"] if isinstance(item, dict))
+    assert pip == [*pins(LOCKS["cpu"]), "-e ."]
+
+
+@pytest.mark.parametrize("marker", ["workflow-command", "test-command"])
+def test_the_readmes_commands_install_the_lock_and_nothing_else(marker):
+    command = readme_command(marker)
+    installs = [part.strip() for part in command.split("&&") if "pip install" in part]
+    assert installs == ["pip install -r requirements/cpu.lock", "pip install --no-deps -e ."]
+
+
+def test_these_tests_run_in_the_locked_environment():
+    differing = {name: (version, metadata.version(name))
+                 for name, version in applying(LOCKS["cpu"]).items()
+                 if metadata.version(name) != version}
+    assert differing == {}, ("installed versions differ from requirements/cpu.lock; install "
+                             "with the README's test command")

@@ -1,0 +1,83 @@
+"""Which code a rule runs (its digests decide reruns) and the record of what made a result."""
+
+import platform
+import shutil
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+from cnn_lesson import provenance, sources
+from conftest import ROOT
+
+SCRIPTS = ROOT / "workflow" / "scripts"
+
+
+def names(script):
+    return {sources.label(path, ROOT) for path in sources.code_files(SCRIPTS / script)}
+
+
+def test_a_training_runs_the_model_code_and_no_plotting_code():
+    found = names("train.py")
+    assert {"workflow/scripts/train.py", "cnn_lesson/__init__.py", "cnn_lesson/models.py",
+            "cnn_lesson/architectures.py", "cnn_lesson/training.py", "cnn_lesson/backend.py",
+            "cnn_lesson/data.py"} <= found
+    assert "cnn_lesson/plots.py" not in found
+
+
+def test_a_plot_runs_the_plotting_code_and_no_model_code():
+    found = names("plot_history.py")
+    assert "cnn_lesson/plots.py" in found and "cnn_lesson/models.py" not in found
+
+
+def test_imports_inside_functions_count():
+    assert "cnn_lesson/final_validation.py" in names("evaluate.py")
+
+
+@pytest.fixture
+def module(tmp_path):
+    copy = tmp_path / "plots.py"
+    shutil.copy(sources.PACKAGE / "plots.py", copy)
+    return copy
+
+
+def digest_after(path: Path, text: str) -> str:
+    sources.digest.cache_clear()
+    path.write_text(path.read_text() + text)
+    return sources.digest(path)
+
+
+def test_comments_and_blank_lines_keep_the_digest_and_code_changes_it(module):
+    sources.digest.cache_clear()
+    before = sources.digest(module)
+    assert digest_after(module, "\n\n# a comment\n") == before
+    assert digest_after(module, "X = 1\n") != before
+
+
+def test_code_params_name_each_file():
+    params = sources.code_params(SCRIPTS / "plot_history.py", ROOT)
+    assert params["code_cnn_lesson_plots"].startswith("code of cnn_lesson/plots.py: ")
+    assert params["code_workflow_scripts_plot_history"].startswith(
+        "code of workflow/scripts/plot_history.py: ")
+
+
+def test_the_environment_names_versions_cpu_and_threads():
+    found = provenance.environment("tensorflow", threads=3)
+    assert found["tensorflow"] == metadata.version("tensorflow")
+    assert found["keras"] == metadata.version("keras")
+    assert found["python"] == platform.python_version() and found["threads"] == 3
+    assert "jax" not in found and found["gpu"] == "none"
+    flags = Path("/proc/cpuinfo").read_text().split("\n\n")[0]
+    expected = "AVX-512" if " avx512f" in flags else "AVX2" if " avx2" in flags else None
+    if expected:
+        assert found["isa"] == expected
+
+
+def test_a_jax_environment_names_jax():
+    assert {"jax", "jaxlib"} <= set(provenance.package_versions("jax"))
+
+
+def test_equal_environments_have_equal_ids():
+    first = {"a": 1, "b": "x"}
+    assert provenance.environment_id(first) == provenance.environment_id({"b": "x", "a": 1})
+    assert provenance.environment_id(first) != provenance.environment_id({**first, "a": 2})

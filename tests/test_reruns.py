@@ -1,0 +1,160 @@
+"""What reruns after a change, on the real workflow: code edits rerun the jobs whose code they
+touch, new dates rerun nothing, and a damaged intermediate stops the run before it costs work."""
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, planned_jobs, snakemake
+
+pytestmark = pytest.mark.workflow
+CODE = ["Snakefile", "workflow", "src", "config", "profiles"]
+TRAININGS_AND_BELOW = {
+    "train": 4, "evaluate": 4, "plot_history": 4, "aggregate": 1, "lesson_history": 2,
+    "lesson_dropout": 1, "lesson_evaluate_line": 1, "all": 1}
+# What else imports each module: the episode's model tables build models, its sample grid reads
+# the prepared data.
+ALSO_RERUN = {"models.py": {"lesson_numbers": 1, "lesson_sample_images": 1},
+              "training.py": {}, "backend.py": {},
+              "data.py": {"prepare_data": 1, "lesson_sample_images": 1}}
+
+
+def fresh_clone(tmp_path) -> Path:
+    """The workflow's code as a fresh clone or checkout has it: the same content, in another
+    folder, with new modification times."""
+    root = tmp_path / "clone"
+    root.mkdir()
+    for name in CODE:
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, root / name, copy_function=shutil.copy,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        else:
+            shutil.copy(ROOT / name, root / name)
+    return root
+
+
+def edit(path: Path, text: str) -> None:
+    path.write_text(path.read_text() + text)
+
+
+def copy_of(finished, tmp_path) -> Path:
+    """A copy of the finished tiny workflow, Snakemake's records and file dates included."""
+    workdir = tmp_path / "copy"
+    shutil.copytree(finished, workdir, symlinks=True)
+    return workdir
+
+
+def dry_run(workdir, root=ROOT) -> str:
+    result = snakemake(workdir, "--dry-run", root=root)
+    return result.stdout + result.stderr
+
+
+def test_a_fresh_clone_of_the_same_code_reruns_nothing(finished, tmp_path):
+    clone = fresh_clone(tmp_path)
+    assert "Nothing to be done" in dry_run(finished, root=clone)
+
+
+def test_new_dates_on_every_file_rerun_nothing(finished, tmp_path):
+    workdir, clone = copy_of(finished, tmp_path), fresh_clone(tmp_path)
+    time.sleep(0.01)
+    for path in [*workdir.rglob("*"), *clone.rglob("*")]:
+        if path.is_file() and ".snakemake" not in path.parts:
+            path.touch()
+    assert "Nothing to be done" in dry_run(workdir, root=clone)
+
+
+def test_a_comment_reruns_nothing(finished, tmp_path):
+    clone = fresh_clone(tmp_path)
+    edit(clone / "src/cnn_lesson/models.py", "\n# A note for the next maintainer.\n")
+    assert "Nothing to be done" in dry_run(finished, root=clone)
+
+
+def test_a_plotting_change_reruns_the_plots_not_the_trainings(finished, tmp_path):
+    clone = fresh_clone(tmp_path)
+    edit(clone / "src/cnn_lesson/plots.py", "\nEDITED = True\n")
+    assert planned_jobs(finished, root=clone) == {
+        "plot_history": 4, "aggregate": 1, "lesson_history": 2, "lesson_dropout": 1, "all": 1}
+    reason = dry_run(finished, root=clone)
+    assert "Params have changed since last execution" in reason
+    assert "before: 'code of cnn_lesson/plots.py: " in reason
+
+
+@pytest.mark.parametrize("module", sorted(ALSO_RERUN))
+def test_a_training_change_reruns_the_trainings_and_all_below(finished, tmp_path, module):
+    clone = fresh_clone(tmp_path)
+    edit(clone / "src/cnn_lesson" / module, "\nEDITED = True\n")
+    assert planned_jobs(finished, root=clone) == {**TRAININGS_AND_BELOW, **ALSO_RERUN[module]}
+    assert f"code of cnn_lesson/{module}: " in dry_run(finished, root=clone)
+
+
+def test_a_script_change_reruns_its_rule(finished, tmp_path):
+    clone = fresh_clone(tmp_path)
+    edit(clone / "workflow/scripts/lesson_convolution.py", "\nEDITED = True\n")
+    assert planned_jobs(finished, root=clone) == {"lesson_convolution": 1, "all": 1}
+    assert "code of workflow/scripts/lesson_convolution.py: " in dry_run(finished, root=clone)
+
+
+def finished_files(workdir: Path) -> dict:
+    """Every file under results/ with its bytes and modification time."""
+    return {path: (path.read_bytes(), path.stat().st_mtime_ns)
+            for path in (workdir / "results").rglob("*") if path.is_file()}
+
+
+def remedy(message: str) -> str:
+    """The command between backticks that the error message says to run."""
+    return message.split("`")[1]
+
+
+def run_as_user(command: str, workdir: Path) -> None:
+    """A command from a message, in `workdir`, with this repository's workflow as `snakemake`."""
+    snakemake_here = f"{sys.executable} -m snakemake --snakefile {ROOT / 'Snakefile'}"
+    subprocess.run(command.replace("snakemake", snakemake_here), shell=True, cwd=workdir,
+                   check=True, capture_output=True, timeout=600)
+
+
+def test_a_truncated_npz_stops_the_run_and_costs_no_finished_work(finished, tmp_path):
+    workdir = copy_of(finished, tmp_path)
+    npz = workdir / "results/data/cifar10.npz"
+    npz.write_bytes(npz.read_bytes()[:1000])
+    before = finished_files(workdir)
+
+    failed = snakemake(workdir, check=False)
+    message = failed.stdout + failed.stderr
+    assert failed.returncode != 0
+    assert "results/data/cifar10.npz is not the file prepare_data wrote (1,000 bytes" in message
+    assert "Nothing was run or deleted" in message and "Traceback" not in message
+    assert finished_files(workdir) == before
+
+    run_as_user(remedy(message), workdir)
+    assert "Nothing to be done" in dry_run(workdir)
+    trained = {path: content for path, content in before.items() if "train" in path.parts}
+    assert {path: finished_files(workdir)[path] for path in trained} == trained
+
+
+def test_an_edited_npz_of_the_right_size_is_caught_too(finished, tmp_path):
+    workdir = copy_of(finished, tmp_path)
+    npz = workdir / "results/data/cifar10.npz"
+    content = bytearray(npz.read_bytes())
+    content[-100] ^= 0xFF
+    npz.write_bytes(bytes(content))
+    failed = snakemake(workdir, check=False)
+    assert "its content differs from when it was written" in failed.stderr
+
+
+def test_a_damaged_archive_stops_the_run_and_a_verified_copy_reruns_nothing(finished, tmp_path):
+    workdir = copy_of(finished, tmp_path)
+    archive = workdir / "resources/cifar-10-python.tar.gz"
+    original = archive.read_bytes()
+    archive.write_bytes(original[:5000])
+    before = finished_files(workdir)
+    failed = snakemake(workdir, check=False)
+    assert failed.returncode != 0
+    assert "resources/cifar-10-python.tar.gz has md5 " in failed.stderr
+    assert "rm resources/cifar-10-python.tar.gz && snakemake --cores all " in failed.stderr
+    assert finished_files(workdir) == before
+    archive.write_bytes(original)  # what fetching it again gives: a new date, the same bytes
+    assert "Nothing to be done" in dry_run(workdir)
