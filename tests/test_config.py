@@ -89,7 +89,7 @@ def edited(path, value):
     (["data", "archive"], 5, "archive"),
     (["training", "validation_split"], 1.0, "validation_split"),
     (["training", "validation_split"], -0.1, "validation_split"),
-    (["training", "gpu"], -1, "gpu"),
+    (["training", "gpu"], 1, "gpu"),  # how to run: the rules and profiles say it
     (["training", "threads"], 2, "threads"),
     (["experiments"], [], "experiments"),
     (["experiments", 0, "dropout"], [], "dropout"),

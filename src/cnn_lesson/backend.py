@@ -36,6 +36,9 @@ def _configure_tensorflow(threads: int) -> None:
     except RuntimeError as error:  # the runtime already started: keep what it has
         log.warning("could not configure TensorFlow (%s)", error)
     tf.config.experimental.enable_op_determinism()
+    log.info("TensorFlow uses %d intra-op and %d inter-op thread(s), op determinism on",
+             tf.config.threading.get_intra_op_parallelism_threads(),
+             tf.config.threading.get_inter_op_parallelism_threads())
 
 
 def devices() -> list[str]:

@@ -27,6 +27,9 @@ rule prepare_data:
         sha256=config["data"]["sha256"],
         recipe=DATA_RECIPE,
         **code_of("prepare_data.py"),
+    resources:
+        mem_mb=4000,
+        runtime=30,
     log:
         "logs/prepare_data.log",
     benchmark:

@@ -17,10 +17,17 @@ rule train:
         # Per-epoch state, deliberately not an output: Snakemake deletes the outputs of a
         # killed job, and a rerun (--rerun-incomplete) continues from this.
         checkpoint="checkpoints/train/{model}/dropout-{dropout}/seed-{seed}",
+    # A laptop's: as many 1-thread trainings side by side as there are cores (profiles/slurm
+    # gives a cluster job 4).
     threads: 1
     resources:
-        gpu=config["training"]["gpu"],
-        mem_mb=4000,
+        # What a training needs wherever it runs: a laptop schedules by mem_mb, Slurm is asked
+        # for all of it; a job killed at its limits is retried (profiles/slurm) with more.
+        mem_mb=lambda wildcards, attempt: 2000 * attempt,
+        runtime=lambda wildcards, attempt: 60 * attempt,
+        # One GPU, as a generic resource, so that trainings packed into one job share it
+        # (profiles/README.md); a laptop schedules no GPUs, and trains on one if it has one.
+        gres="gpu:1",
     log:
         "logs/train/{model}/dropout-{dropout}/seed-{seed}.log",
     benchmark:
@@ -47,8 +54,8 @@ rule evaluate:
         from_history=EVALUATE_FROM_HISTORY,
     threads: 1
     resources:
-        gpu=0 if EVALUATE_FROM_HISTORY else config["training"]["gpu"],
-        mem_mb=4000,
+        mem_mb=2000,
+        runtime=lambda wildcards, attempt: 15 * attempt,
     log:
         "logs/evaluate/{model}/dropout-{dropout}/seed-{seed}.log",
     benchmark:
