@@ -2,10 +2,12 @@
 # Read it as a table of contents: each stage lives in workflow/rules/.
 from snakemake.utils import min_version
 
+from cnn_lesson.errors import text_file
+
 min_version("9.0")
 
 
-configfile: "config/config.yaml"
+configfile: text_file("config/config.yaml")
 
 
 report: "workflow/report/workflow.rst"
@@ -22,3 +24,11 @@ rule all:
     input:
         final_targets(),
     default_target: True
+
+
+onsuccess:
+    finish()
+
+
+onerror:
+    report_failure(log)

@@ -99,9 +99,11 @@ def finished(tmp_path_factory, tiny_archive):
     workdir = tmp_path_factory.mktemp("workflow")
     write_config(workdir, tiny_config(server.url("/cifar-10-python.tar.gz"), tiny_archive))
     try:
-        snakemake(workdir)
+        result = snakemake(workdir)
     finally:
         server.close()
+    # What the user saw on the terminal, for the tests of what it shows
+    (workdir / "console.log").write_text(result.stdout + result.stderr)
     return workdir
 
 

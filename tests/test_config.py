@@ -97,6 +97,7 @@ def edited(path, value):
     (["experiments", 0, "figure"], "04_training_history_9", "figure"),
     (["seeds"], [], "seeds"),
     (["seeds"], [-1], "seeds"),
+    (["seeds"], [4294967296], "seeds"),  # beyond Keras' seeds
     (["seeds"], "1", "seeds"),
     (["resutls"], {}, "resutls"),
     (["data", "typo"], 1, "typo"),

@@ -35,15 +35,16 @@ def test_the_shipped_checksums_are_the_published_ones():
 
 def test_wrong_checksum_names_source_and_keeps_nothing(served_archive, tiny_archive, tmp_path):
     dest = tmp_path / "archive.tar.gz"
-    with pytest.raises(InputError, match=f"{served_archive} has md5 {tiny_archive.md5} but 0+ "
-                                         "was expected.*Nothing was kept"):
+    with pytest.raises(InputError, match=f"{served_archive} gave .* bytes with md5 "
+                                         f"{tiny_archive.md5}, not data.md5 0+: .*Nothing was "
+                                         f"kept.*set data.md5 and data.sha256"):
         download.fetch(served_archive, dest, md5="0" * 32)
     assert_nothing_left(dest)
 
 
 def test_sha256_is_checked_too(served_archive, tiny_archive, tmp_path):
     dest = tmp_path / "archive.tar.gz"
-    with pytest.raises(InputError, match="has sha256"):
+    with pytest.raises(InputError, match="with sha256 .*, not data.sha256 f+"):
         download.fetch(served_archive, dest, md5=tiny_archive.md5, sha256="f" * 64)
     assert_nothing_left(dest)
 
@@ -51,7 +52,7 @@ def test_sha256_is_checked_too(served_archive, tiny_archive, tmp_path):
 def test_truncated_file_fails_the_checksum(server, tiny_archive, tmp_path):
     server.routes[PATH] = Route(tiny_archive.bytes[:1000])
     dest = tmp_path / "archive.tar.gz"
-    with pytest.raises(InputError, match="1,000 bytes received.*truncated"):
+    with pytest.raises(InputError, match="gave 1,000 bytes with md5 .*truncated"):
         fetch(server.url(PATH), dest, tiny_archive)
     assert_nothing_left(dest)
 
@@ -109,8 +110,13 @@ def test_local_copy_is_verified(tiny_archive, tmp_path):
     dest.parent.mkdir()
     fetch(str(tiny_archive.path), dest, tiny_archive)
     assert dest.read_bytes() == tiny_archive.bytes
-    with pytest.raises(InputError, match=f"{tiny_archive.path} has md5"):
+    with pytest.raises(InputError) as refused:
         download.fetch(str(tiny_archive.path), tmp_path / "other.tar.gz", md5="1" * 32)
+    message = str(refused.value)
+    assert message.startswith(f"{tiny_archive.path} (data.archive, ")
+    assert f"has md5 {tiny_archive.md5}, not data.md5 {'1' * 32}" in message
+    assert "set data.md5 and data.sha256" in message
+    assert "bytes received" not in message and "or set data.archive" not in message
     assert not (tmp_path / "other.tar.gz").exists()
 
 

@@ -3,17 +3,19 @@
 import pytest
 
 from cnn_lesson.errors import InputError
-from cnn_lesson.experiments import dropout_label, runs_from_config
+from cnn_lesson.experiments import dropout_label, runs_from_config, training_images
 
 
 @pytest.mark.parametrize("rate, label", [(0, "0.00"), (0.8, "0.80"), (0.45, "0.45"),
-                                         (0.15, "0.15"), (0.125, "0.125"), (0.3, "0.30")])
+                                         (0.15, "0.15"), (0.125, "0.125"), (0.3, "0.30"),
+                                         (0.00001, "0.00001"), (1 / 3, "0.3333333333333333")])
 def test_dropout_label(rate, label):
     assert dropout_label(rate) == label
 
 
-def config(*experiments, seeds=(1,)):
-    return {"experiments": list(experiments), "seeds": list(seeds)}
+def config(*experiments, seeds=(1,), n_train=5000, validation_split=0):
+    return {"experiments": list(experiments), "seeds": list(seeds),
+            "data": {"n_train": n_train}, "training": {"validation_split": validation_split}}
 
 
 def test_every_rate_and_seed_is_one_run_in_config_order():
@@ -70,3 +72,11 @@ def test_figures_map_to_their_runs():
 def test_figure_misuse_names_the_key(experiments, message):
     with pytest.raises(InputError, match=message):
         runs_from_config(config(*experiments))
+
+
+def test_a_validation_split_that_leaves_no_image_on_one_side_names_both_keys():
+    with pytest.raises(InputError, match=r"training.validation_split: 0.99 of data.n_train 10 "
+                                         r"images leaves 0 to train on and 10 to validate on"):
+        runs_from_config(config({"model": "base", "dropout": [0], "epochs": 1}, n_train=10,
+                                validation_split=0.99))
+    assert training_images(10, 0.5) == 5 and training_images(10, 0) == 10

@@ -99,3 +99,12 @@ def test_sample_grid_shows_25_titled_images():
     figure = lesson.sample_figure(np.random.default_rng(0).random((30, 32, 32, 3)), table)
     assert [a.get_title() for a in figure.axes][:2] == ["class0", "class1"]
     assert len(figure.axes) == 25 and all(a.images for a in figure.axes)
+
+
+def test_a_subsample_smaller_than_the_grid_fills_what_it_can():
+    """data.n_train may be 1..50000: with 5 images the grid shows 5 and leaves 20 cells empty."""
+    labels = np.arange(5)
+    table = lesson.sample_table(labels, [f"class{i}" for i in range(10)])
+    assert list(table["index"]) == [0, 1, 2, 3, 4]
+    figure = lesson.sample_figure(np.random.default_rng(0).random((5, 32, 32, 3)), table)
+    assert [bool(a.images) for a in figure.axes] == [True] * 5 + [False] * 20

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cnn_lesson import provenance, sources
+from cnn_lesson import machine, provenance, sources
 from conftest import ROOT
 
 SCRIPTS = ROOT / "workflow" / "scripts"
@@ -81,3 +81,15 @@ def test_equal_environments_have_equal_ids():
     first = {"a": 1, "b": "x"}
     assert provenance.environment_id(first) == provenance.environment_id({"b": "x", "a": 1})
     assert provenance.environment_id(first) != provenance.environment_id({**first, "a": 2})
+
+
+def test_memory_left_under_a_cgroup_limit_counts(tmp_path, monkeypatch):
+    group = tmp_path / "memory" / "job"
+    group.mkdir(parents=True)
+    (group / "memory.limit_in_bytes").write_text("3000000000\n")
+    (group / "memory.usage_in_bytes").write_text("1000000000\n")
+    monkeypatch.setattr(machine, "_cgroup_lines", lambda: ["4:memory:/job"])
+    assert machine._cgroup_memory_left(tmp_path) == 2_000_000_000
+    (group / "memory.limit_in_bytes").write_text(f"{2**63 - 4096}\n")  # v1's "no limit"
+    assert machine._cgroup_memory_left(tmp_path) is None
+    assert machine.available_memory_mb() > 0

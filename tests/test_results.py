@@ -7,7 +7,7 @@ import pytest
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
-from cnn_lesson import plots, provenance, tables
+from cnn_lesson import plots, provenance, summary, tables
 
 
 def history(epochs, offset=0.0):
@@ -73,6 +73,12 @@ def test_runs_made_in_other_environments_say_so(tmp_path):
 def test_read_history_round_trip(tmp_path):
     history(4).to_csv(tmp_path / "h.tsv", sep="\t")
     assert tables.read_history(tmp_path / "h.tsv").equals(history(4))
+
+
+def test_a_one_epoch_history_shows_its_points():
+    axes = plots.history_figure(history(1), ["loss", "val_loss"]).axes[0]
+    drawn = [line for line in axes.get_lines() if len(line.get_xdata()) == 1]
+    assert len(drawn) == 2 and all(line.get_marker() == "o" for line in drawn)
 
 
 def test_history_figure_draws_one_line_per_metric():
@@ -145,3 +151,40 @@ def test_rate_is_chosen_on_validation_loss_and_reported_with_its_test_loss():
     assert "validation loss on the last 0.1" in row["chosen_on"]
     lesson_way = tables.chosen_rates(sweep([0.15, 0.3], [1], 0.3, 0.3), validation_split=0)
     assert "the lesson's way" in lesson_way.iloc[0]["chosen_on"]
+
+
+def sweep_with_spread(seeds):
+    """The issue's sweep: 0.45 and 0.6 are 1.280 +- 0.031 and 1.280 +- 0.057, 0.75 is far."""
+    means = {0.15: (1.35, 0.01), 0.45: (1.2801, 0.031), 0.6: (1.2800, 0.057), 0.75: (1.45, 0.02)}
+    offsets = [-1, 0, 1][:len(seeds)]
+    return pd.DataFrame([{"model": "extra_layer", "dropout_rate": rate, "seed": seed,
+                          "val_loss": mean + offset * sd, "test_loss": mean,
+                          "test_accuracy": 0.5, "environment": "e1"}
+                         for rate, (mean, sd) in means.items()
+                         for seed, offset in zip(seeds, offsets)])
+
+
+def test_rates_within_one_sd_of_the_chosen_one_are_named():
+    chosen = tables.chosen_rates(sweep_with_spread([1, 2, 3]), validation_split=0.1).iloc[0]
+    assert chosen["chosen_rate"] == 0.6 and chosen["within_one_sd"] == "0.45"
+    assert chosen["val_loss_sd"] == pytest.approx(0.057)
+
+
+def test_with_one_seed_no_rate_is_called_a_tie():
+    chosen = tables.chosen_rates(sweep_with_spread([1]), validation_split=0.1).iloc[0]
+    assert chosen["within_one_sd"] == "" and pd.isna(chosen["val_loss_sd"])
+
+
+def test_a_tie_is_said_in_words():
+    row = pd.Series({"model": "extra_layer", "chosen_rate": 0.6, "chosen_on": "validation loss",
+                     "seeds": 3, "test_loss_mean": 1.28, "test_loss_sd": 0.05,
+                     "within_one_sd": "0.45"})
+    line = summary.chosen_line(row)
+    assert "0.6, on validation loss" in line and "0.45 cannot be told apart from it" in line
+
+
+def test_the_dropout_plot_names_the_choice_and_its_ties():
+    sweep = sweep_with_spread([1, 2, 3])
+    chosen = tables.chosen_rates(sweep, validation_split=0.1)
+    title = plots.dropout_figure(sweep, chosen).axes[0].get_title()
+    assert title == "extra_layer: 0.6 chosen; 0.45 within one SD"

@@ -22,9 +22,10 @@ def test_fit_gives_one_history_row_per_epoch_and_logs_each(small_data, caplog):
     history = training.fit("base", 0.0, small_data, epochs=2, seed=1, threads=1).history
     assert list(history.index) == [1, 2] and history.index.name == "epoch"
     assert set(history.columns) == {"loss", "accuracy", "val_loss", "val_accuracy"}
-    epoch_lines = [r.message for r in caplog.records if r.message.startswith("epoch ")]
-    assert len(epoch_lines) == 2 and "epoch 2/2" in epoch_lines[1]
-    assert "val_loss" in epoch_lines[0]
+    epoch_lines = [r.message for r in caplog.records if r.name == "cnn_lesson.progress"]
+    assert len(epoch_lines) == 2
+    assert epoch_lines[1].startswith("train base/dropout-0.00/seed-1  epoch 2/2  loss ")
+    assert " val_loss " in epoch_lines[0] and epoch_lines[0].endswith(" s")
 
 
 def test_same_seed_same_numbers_other_seed_other_numbers(small_data):
@@ -158,3 +159,15 @@ def test_a_checkpoint_of_other_settings_is_not_resumed(small_data, tmp_path, cap
                  validation_batch_size=50)
     assert "is of another training; starting over" in caplog.text
     assert "resuming" not in caplog.text
+
+
+@pytest.mark.parametrize("state", ["[1, 2, 3]", '"text"', "{}", '{"epoch": 1}', "not json", ""])
+def test_an_unreadable_checkpoint_starts_over_naming_its_folder(small_data, tmp_path, caplog,
+                                                                state):
+    caplog.set_level(logging.INFO, logger="cnn_lesson")
+    (tmp_path / "state.json").write_text(state)
+    history = training.fit("base", 0.0, small_data, epochs=1, seed=1, threads=1,
+                           checkpoint=tmp_path).history
+    assert len(history) == 1
+    assert f"checkpoint in {tmp_path} is unreadable" in caplog.text
+    assert "starting over" in caplog.text

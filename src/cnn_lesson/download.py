@@ -47,7 +47,8 @@ def fetch(source: str, dest: Path, md5: str, sha256: str | None = None,
 
 
 def verify(path: Path, source: str, md5: str, sha256: str | None) -> None:
-    """Raise InputError naming `source` unless `path` has the expected checksums."""
+    """Raise InputError naming `source`, and the config key that applies, unless `path` has the
+    expected checksums."""
     if _looks_like_html(path):
         raise InputError(
             f"{source} gave an HTML page ({path.stat().st_size:,} bytes), not the gzip archive: "
@@ -57,10 +58,20 @@ def verify(path: Path, source: str, md5: str, sha256: str | None) -> None:
     wrong = _mismatch(digests, md5, sha256)
     if wrong:
         name, found, expected = wrong
+        size = f"{path.stat().st_size:,} bytes"
+        if _is_url(source):
+            raise InputError(
+                f"{source} gave {size} with {name} {found}, not data.{name} {expected}: the "
+                f"download is truncated or corrupted, or the URL serves another file. Nothing "
+                f"was kept. {WHAT_TO_DO} If data.url is a mirror whose file you trust, set "
+                f"data.md5 and data.sha256 to its checksums."
+            )
         raise InputError(
-            f"{source} has {name} {found} but {expected} was expected "
-            f"({path.stat().st_size:,} bytes received): the file is truncated, corrupted or "
-            f"another file. Nothing was kept. {WHAT_TO_DO}"
+            f"{source} (data.archive, {size}) has {name} {found}, not data.{name} {expected}: "
+            f"it is not the CIFAR-10 python archive the config names, or it is damaged. "
+            f"Nothing was kept. Point data.archive at a good copy (or set it to null to "
+            f"download from data.url); if this copy is the one you want, set data.md5 and "
+            f"data.sha256 to its checksums."
         )
     log.info("verified %s: %s bytes, md5 %s", source, f"{path.stat().st_size:,}", digests["md5"])
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from cnn_lesson.errors import InputError
 from cnn_lesson.architectures import ARCHITECTURES
@@ -32,15 +33,30 @@ class Run:
 
 
 def dropout_label(rate: float) -> str:
-    """The one spelling of a dropout rate in paths: two decimals at least (0.8 -> '0.80')."""
+    """The one spelling of a dropout rate in paths: two decimals at least (0.8 -> '0.80'), as
+    many as it takes, never an exponent (0.00001 -> '0.00001')."""
     label = f"{rate:.2f}"
-    return label if float(label) == rate else repr(float(rate))
+    return label if float(label) == rate else format(Decimal(repr(float(rate))), "f")
+
+
+def training_images(n_train: int, validation_split: float) -> int:
+    """How many of the `n_train` images train when the last `validation_split` of them validate
+    (as Keras' validation_split); InputError naming both keys if either part would be empty."""
+    cut = int(n_train * (1 - validation_split))
+    if validation_split and not 0 < cut < n_train:
+        raise InputError(
+            f"config key training.validation_split: {validation_split} of data.n_train "
+            f"{n_train} images leaves {cut} to train on and {n_train - cut} to validate on; "
+            f"each needs at least one. Lower training.validation_split or raise data.n_train.")
+    return cut
 
 
 def runs_from_config(config: dict) -> list[Run]:
-    """Every run the config asks for, in config order; refuses unknown models and duplicates."""
+    """Every run the config asks for, in config order; refuses what the schema cannot: duplicate
+    runs, misused figures, a validation split that leaves no image on one side."""
     runs, seen = [], {}
     _check_figures(config["experiments"])
+    training_images(config["data"]["n_train"], config["training"]["validation_split"])
     for index, experiment in enumerate(config["experiments"]):
         key = f"experiments[{index}]"
         model = experiment["model"]

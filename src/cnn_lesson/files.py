@@ -60,3 +60,15 @@ def check_unchanged(path: Path, expected: dict, recorded_ns: int, writer: str,
     if changed:
         raise InputError(f"{path} is not the file {writer} wrote ({changed}): it was truncated, "
                          f"damaged or changed by hand. {what_to_do}")
+
+
+def remove_empty_folders(root: Path) -> None:
+    """Delete every empty folder under `root`, deepest first, and `root` if it ends up empty."""
+    root = Path(root)
+    if not root.is_dir():
+        return
+    for folder in sorted((path for path in root.rglob("*") if path.is_dir()), reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    if not any(root.iterdir()):
+        root.rmdir()

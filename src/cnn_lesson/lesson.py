@@ -107,17 +107,21 @@ def summaries() -> dict[str, str]:
 
 
 def sample_table(labels: np.ndarray, class_names: list[str], count: int = 25) -> pd.DataFrame:
-    """The first `count` training labels and their class names: what 04_cifar10 shows."""
-    return pd.DataFrame({"index": range(count), "label": labels[:count],
-                         "class_name": [class_names[y] for y in labels[:count]]})
+    """The first `count` training labels (fewer if there are fewer) and their class names: what
+    04_cifar10 shows."""
+    shown = labels[:count]
+    return pd.DataFrame({"index": range(len(shown)), "label": shown,
+                         "class_name": [class_names[y] for y in shown]})
 
 
 def sample_figure(images: np.ndarray, table: pd.DataFrame) -> Figure:
-    """A 5x5 grid of the first training images, each titled with its class, as the episode."""
+    """A 5x5 grid of the first training images, each titled with its class, as the episode
+    (empty cells where there are fewer than 25)."""
     figure = Figure(figsize=(8, 8))
-    for axes, row in zip(figure.subplots(5, 5).ravel(), table.itertuples()):
-        axes.imshow(images[row.index])
-        axes.set_title(row.class_name)
+    for cell, axes in enumerate(figure.subplots(5, 5).ravel()):
         axes.axis("off")
+        if cell < len(table):
+            axes.imshow(images[table["index"].iloc[cell]])
+            axes.set_title(table["class_name"].iloc[cell])
     figure.tight_layout()
     return figure

@@ -1,4 +1,5 @@
-"""Send everything a rule's process prints, TensorFlow's C++ messages included, to its log."""
+"""Send everything a rule's process prints, TensorFlow's C++ messages included, to its log; a
+training's line per epoch to the terminal as well; bad input as one line, never a traceback."""
 
 from __future__ import annotations
 
@@ -9,28 +10,53 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from cnn_lesson.errors import InputError
+
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# Lines logged here also go to the terminal Snakemake runs in (a training's progress).
+PROGRESS = "cnn_lesson.progress"
 
 
 @contextmanager
 def logging_to(path: str | Path) -> Iterator[None]:
-    """Redirect file descriptors 1 and 2 to `path` and log at INFO there, restoring both after."""
+    """Redirect file descriptors 1 and 2 to `path` and log at INFO there, restoring both after.
+
+    Bad input (InputError) is logged as one line and ends the process with status 1 and no
+    traceback: its message says what to do. Any other error is logged with its traceback.
+    """
     sys.stdout.flush()
     sys.stderr.flush()
     saved = os.dup(1), os.dup(2)
+    terminal = _terminal_handler(saved[1])
+    failed = False
     with open(path, "a", buffering=1) as log_file:
         os.dup2(log_file.fileno(), 1)
         os.dup2(log_file.fileno(), 2)
         logging.basicConfig(level=logging.INFO, format=FORMAT, stream=sys.stderr, force=True)
+        logging.getLogger(PROGRESS).addHandler(terminal)
         try:
             yield
+        except InputError as error:
+            logging.getLogger("cnn_lesson").error("%s", error)
+            failed = True
         except BaseException:
             logging.getLogger("cnn_lesson").exception("failed")
             raise
         finally:
+            logging.getLogger(PROGRESS).removeHandler(terminal)
+            terminal.stream.close()
             sys.stdout.flush()
             sys.stderr.flush()
             os.dup2(saved[0], 1)
             os.dup2(saved[1], 2)
             for fd in saved:
                 os.close(fd)
+    if failed:
+        raise SystemExit(1)
+
+
+def _terminal_handler(fd: int) -> logging.Handler:
+    """A handler that writes bare messages to a copy of `fd` (the terminal before redirection)."""
+    handler = logging.StreamHandler(os.fdopen(os.dup(fd), "w", buffering=1))
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    return handler

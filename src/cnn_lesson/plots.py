@@ -18,7 +18,8 @@ def history_figure(history: pd.DataFrame, metrics: list[str]) -> Figure:
     table = history.reset_index()
     several_seeds = "seed" in table and table["seed"].nunique() > 1
     long = table.melt(id_vars="epoch", value_vars=metrics, var_name="metric")
-    sns.lineplot(data=long, x="epoch", y="value", hue="metric", ax=axes,
+    # markers: a one-epoch history is one point per metric, which a bare line does not show
+    sns.lineplot(data=long, x="epoch", y="value", hue="metric", ax=axes, marker="o",
                  errorbar="sd" if several_seeds else None)
     axes.get_legend().set_title(None)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -28,8 +29,9 @@ def history_figure(history: pd.DataFrame, metrics: list[str]) -> Figure:
     return figure
 
 
-def dropout_figure(table: pd.DataFrame) -> Figure:
-    """Test loss against dropout rate; with several seeds, the mean and a band of one SD."""
+def dropout_figure(table: pd.DataFrame, chosen: pd.DataFrame | None = None) -> Figure:
+    """Test loss against dropout rate; with several seeds, the mean and a band of one SD. With
+    `chosen` (tables.chosen_rates), the title names each model's rate and its ties."""
     figure = Figure(figsize=(6.4, 4.8))
     axes = figure.subplots()
     if table.empty:
@@ -41,5 +43,13 @@ def dropout_figure(table: pd.DataFrame) -> Figure:
     sns.lineplot(data=table, x="dropout_rate", y="test_loss", ax=axes, marker="o",
                  hue="model" if several_models else None,
                  errorbar="sd" if several_seeds else None)
+    if chosen is not None:
+        axes.set_title("\n".join(chosen_title(row) for row in chosen.itertuples()), fontsize=9)
     figure.tight_layout()
     return figure
+
+
+def chosen_title(row) -> str:
+    """'extra_layer: 0.6 chosen; 0.45 within one SD' for one row of chosen_dropout.tsv."""
+    ties = f"; {row.within_one_sd} within one SD" if row.within_one_sd else ""
+    return f"{row.model}: {row.chosen_rate:g} chosen{ties}"

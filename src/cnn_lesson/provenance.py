@@ -15,6 +15,7 @@ from importlib import metadata
 from pathlib import Path
 
 import cnn_lesson
+from cnn_lesson.machine import cpu
 
 # Packages whose versions change the numbers; the backend's own is added when it is in use.
 CORE_PACKAGES = ("numpy", "tensorflow", "keras")
@@ -32,35 +33,6 @@ def _version(name: str) -> str:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
         return "not installed"
-
-
-def cpu() -> dict[str, str]:
-    """The CPU's model and the widest vector instructions it has, which decide oneDNN's kernels."""
-    fields = _cpuinfo()
-    flags = set(fields.get("flags", "").split())
-    if "avx512f" in flags:
-        isa = "AVX-512"
-    elif "avx2" in flags:
-        isa = "AVX2"
-    elif "avx" in flags:
-        isa = "AVX"
-    else:
-        isa = platform.machine() or "unknown"
-    return {"cpu": fields.get("model name") or platform.processor() or platform.machine(),
-            "isa": isa}
-
-
-def _cpuinfo() -> dict[str, str]:
-    """The first processor's fields in /proc/cpuinfo (empty where there is none, e.g. macOS)."""
-    try:
-        text = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return {}
-    fields = {}
-    for line in text.split("\n\n")[0].splitlines():
-        key, _, value = line.partition(":")
-        fields[key.strip()] = value.strip()
-    return fields
 
 
 def accelerator(backend: str) -> dict[str, str]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 METRICS = ["loss", "accuracy", "val_loss", "val_accuracy", "test_loss", "test_accuracy"]
-CHOSEN_COLUMNS = ["model", "chosen_rate", "chosen_on", "seeds", "val_loss_mean",
-                  "test_loss_mean", "test_loss_sd", "lowest_test_loss_rate", "environments"]
+CHOSEN_COLUMNS = ["model", "chosen_rate", "chosen_on", "seeds", "val_loss_mean", "val_loss_sd",
+                  "within_one_sd", "test_loss_mean", "test_loss_sd", "lowest_test_loss_rate",
+                  "environments"]
 RUN_COLUMNS = ["model", "dropout", "seed", "epochs", "parameters", "loss", "accuracy",
                "val_loss", "val_accuracy", "test_loss", "test_accuracy"]
 
@@ -94,7 +96,10 @@ def runs_summary(runs: pd.DataFrame) -> pd.DataFrame:
 
 
 def chosen_rates(dropout: pd.DataFrame, validation_split: float) -> pd.DataFrame:
-    """Per model, the rate with the lowest mean validation loss, and its test loss."""
+    """Per model, the rate with the lowest mean validation loss, its test loss, and the rates
+    that cannot be told apart from it: their mean validation loss lies within one standard
+    deviation over seeds (the larger of the two rates') of the chosen one's. With one seed there
+    is no spread, and no such rate is named."""
     summary = mean_and_sd(dropout, ["model", "dropout_rate"], ["val_loss", "test_loss"])
     rows = []
     for model, rates in summary.groupby("model", sort=False):
@@ -102,6 +107,8 @@ def chosen_rates(dropout: pd.DataFrame, validation_split: float) -> pd.DataFrame
         rows.append({"model": model, "chosen_rate": chosen["dropout_rate"],
                      "chosen_on": _chosen_on(validation_split), "seeds": chosen["seeds"],
                      "val_loss_mean": chosen["val_loss_mean"],
+                     "val_loss_sd": chosen["val_loss_sd"],
+                     "within_one_sd": ", ".join(f"{rate:g}" for rate in _ties(rates, chosen)),
                      "test_loss_mean": chosen["test_loss_mean"],
                      "test_loss_sd": chosen["test_loss_sd"],
                      "lowest_test_loss_rate": rates.loc[rates["test_loss_mean"].idxmin(),
@@ -109,6 +116,14 @@ def chosen_rates(dropout: pd.DataFrame, validation_split: float) -> pd.DataFrame
                      "environments": dropout.loc[dropout["model"] == model,
                                                  "environment"].nunique()})
     return pd.DataFrame(rows, columns=CHOSEN_COLUMNS)
+
+
+def _ties(rates: pd.DataFrame, chosen: pd.Series) -> list[float]:
+    """The other rates whose mean validation loss is within one SD of the chosen rate's."""
+    others = rates[rates["dropout_rate"] != chosen["dropout_rate"]]
+    spread = np.fmax(others["val_loss_sd"], chosen["val_loss_sd"])  # NaN with one seed
+    close = others["val_loss_mean"] - chosen["val_loss_mean"] <= spread
+    return sorted(others.loc[close, "dropout_rate"])
 
 
 def _chosen_on(validation_split: float) -> str:

@@ -16,31 +16,35 @@ import pandas as pd
 
 from cnn_lesson import backend
 from cnn_lesson.data import Dataset
-from cnn_lesson.errors import InputError
+from cnn_lesson.experiments import dropout_label, training_images
 from cnn_lesson.files import write_atomically
+from cnn_lesson.logs import PROGRESS
 from cnn_lesson.models import build_model, compile_model, summary_text
 
 log = logging.getLogger(__name__)
+progress = logging.getLogger(PROGRESS)
 BATCH_SIZE = 32
 # Batches per call into the backend; measured faster than 1, with identical numbers.
 STEPS_PER_EXECUTION = 32
 
 
 class EpochLog(keras.callbacks.Callback):
-    """Log one line per epoch: its time and every metric."""
+    """One line per epoch, to the log and the terminal: the run, the epoch, its losses and time
+    (history.tsv has every metric)."""
 
-    def __init__(self, epochs: int):
+    def __init__(self, run: str, epochs: int):
         super().__init__()
-        self.epochs = epochs
+        self.run, self.epochs = run, epochs
         self.started = 0.0
 
     def on_epoch_begin(self, epoch, logs=None):
         self.started = time.perf_counter()
 
     def on_epoch_end(self, epoch, logs=None):
-        metrics = " - ".join(f"{name}: {value:.4f}" for name, value in (logs or {}).items())
-        log.info("epoch %d/%d - %.2fs - %s", epoch + 1, self.epochs,
-                 time.perf_counter() - self.started, metrics)
+        logs = logs or {}
+        progress.info("%s  epoch %d/%d  loss %.4f  val_loss %.4f  %.1f s", self.run, epoch + 1,
+                      self.epochs, logs.get("loss", float("nan")),
+                      logs.get("val_loss", float("nan")), time.perf_counter() - self.started)
 
 
 @dataclass
@@ -57,10 +61,7 @@ def validation_data(data: Dataset, split: float):
     as in the lesson, else the last `split` of the training subsample, as Keras' validation_split."""
     if split == 0:
         return data.x_train, data.y_train, data.x_test, data.y_test
-    cut = int(len(data.x_train) * (1 - split))
-    if not 0 < cut < len(data.x_train):
-        raise InputError(f"config key training.validation_split: {split} of "
-                         f"{len(data.x_train)} images leaves no training or no validation image.")
+    cut = training_images(len(data.x_train), split)
     return data.x_train[:cut], data.y_train[:cut], data.x_train[cut:], data.y_train[cut:]
 
 
@@ -87,7 +88,8 @@ def fit(model_name: str, dropout: float, data: Dataset, epochs: int, seed: int,
              "for %d epochs, batch size %d", model_name, dropout, seed, len(x_train), len(x_val),
              "held-out training images" if validation_split else "test images", epochs,
              batch_size)
-    callbacks = [EpochLog(epochs)]
+    run = f"train {model_name}/dropout-{dropout_label(dropout)}/seed-{seed}"
+    callbacks = [EpochLog(run, epochs)]
     train = backend.Batches(x_train, y_train, batch_size)
     validation = backend.Batches(x_val, y_val, validation_batch_size or batch_size).validation()
     for epoch in range(len(history), epochs):
@@ -139,11 +141,13 @@ class Checkpoint:
             return None
         try:
             state = json.loads((self.folder / "state.json").read_text())
+            if not isinstance(state, dict):
+                raise ValueError(f"state.json holds a {type(state).__name__}, not an object")
             if state["fingerprint"] != self.fingerprint or state["epoch"] > epochs:
                 log.info("checkpoint in %s is of another training; starting over", self.folder)
                 return None
             model = keras.models.load_model(self.folder / f"epoch-{state['epoch']}.keras")
-        except (OSError, ValueError, KeyError) as error:
+        except (OSError, ValueError, KeyError, TypeError) as error:
             log.warning("checkpoint in %s is unreadable (%s); starting over", self.folder, error)
             return None
         log.info("resuming from the checkpoint after epoch %d in %s", state["epoch"], self.folder)

@@ -1,8 +1,11 @@
 # Config validation, wildcard constraints and target functions; no rules.
+import sys
 from pathlib import Path
 
+from snakemake.logging import logger
 from snakemake.utils import validate
 
+from cnn_lesson import summary
 from cnn_lesson.architectures import ARCHITECTURES, EPISODE_MODELS
 from cnn_lesson.data import check_stored_data
 from cnn_lesson.errors import InputError
@@ -14,6 +17,8 @@ from cnn_lesson.experiments import (
     figure_runs,
     runs_from_config,
 )
+from cnn_lesson.files import remove_empty_folders
+from cnn_lesson.machine import available_memory_mb
 from cnn_lesson.provenance import digest
 from cnn_lesson.sources import code_params
 
@@ -29,6 +34,7 @@ try:
 except InputError as error:
     raise WorkflowError(f"config: {error}") from None
 RUN_PATHS = [run.path for run in RUNS]
+IN_CHARGE = workflow.is_main_process  # not a job's own Snakemake (a cluster job, a group)
 EVALUATE_FROM_HISTORY = validated_on_test_split(
     config["training"]["validation_split"], config["training"]["validation_batch_size"],
     config["training"]["batch_size"])
@@ -124,3 +130,45 @@ def final_targets():
         *rules.aggregate.output,
         *lesson_targets(),
     ]
+
+
+def limit_memory_to_this_machine():
+    """A local run starts jobs only while the sum of their mem_mb fits in the memory available
+    as it starts (a training asks 2 GB): `--cores all` on an 8 GB laptop must not start 8
+    trainings. --resources mem_mb=N sets another limit; a cluster run has none."""
+    if not (IN_CHARGE and workflow.local_exec) or "mem_mb" in workflow.global_resources:
+        return
+    # workflow.global_resources is what --resources fills: not documented, but long stable.
+    available = available_memory_mb()
+    workflow.global_resources["mem_mb"] = available
+    logger.info(f"Memory: {available:,} MB available; jobs start only while their mem_mb "
+                f"fits (--resources mem_mb=N to change).")
+
+
+def check_results_config():
+    """Warn when results/tables/runs.tsv lists other runs than this config asks for: those
+    results came from another config, and a report built now shows this config's runs."""
+    if not IN_CHARGE:
+        return
+    made = summary.tabled_runs()
+    if made and made != {(run.model, float(run.dropout), run.seed) for run in RUNS}:
+        logger.warning(
+            f"{summary.RUNS} lists other runs than this config asks for: the results here were "
+            f"made with another config. This run makes this config's runs, and a report built "
+            f"with it shows them; to report on the others, give the --configfile (and "
+            f"--directory) you made them with.")
+
+
+def finish():
+    """After a successful run: no empty checkpoint folders left, and the summary."""
+    remove_empty_folders("checkpoints")
+    logger.info(summary.finished(summary.report_options(sys.argv[1:])))
+
+
+def report_failure(snakemake_logs):
+    """After a failed run: each failed job and its message, as the run's last lines."""
+    logger.error(summary.failed(snakemake_logs))
+
+
+limit_memory_to_this_machine()
+check_results_config()

@@ -13,9 +13,9 @@ def main(smk):
         tables.runs_summary(runs).to_csv(smk.output.summary, sep="\t", index=False)
         dropout = tables.dropout_table(runs)
         dropout.to_csv(smk.output.dropout, sep="\t", index=False)
-        tables.chosen_rates(dropout, smk.params.validation_split) \
-            .to_csv(smk.output.chosen, sep="\t", index=False)
-        plots.dropout_figure(dropout).savefig(smk.output.plot, dpi=100)
+        chosen = tables.chosen_rates(dropout, smk.params.validation_split)
+        chosen.to_csv(smk.output.chosen, sep="\t", index=False)
+        plots.dropout_figure(dropout, chosen).savefig(smk.output.plot, dpi=100)
 
 
 main(snakemake)  # noqa: F821 - injected by Snakemake

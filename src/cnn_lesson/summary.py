@@ -1,0 +1,119 @@
+"""What a run prints when it ends: its results and where they are, or what went wrong."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+RUNS = Path("results/tables/runs.tsv")
+CHOSEN = Path("results/tables/chosen_dropout.tsv")
+SHOWN_RUNS = 12
+
+
+def finished(report_options: str = "") -> str:
+    """The test loss and accuracy of each run, the dropout rate each sweep chose (and how sure
+    that is), where the figures and tables are, and the command for the report."""
+    lines = ["", "Finished."]
+    if RUNS.is_file():
+        lines += _run_lines(pd.read_csv(RUNS, sep="\t"))
+    if CHOSEN.is_file():
+        lines += [chosen_line(row) for row in pd.read_csv(CHOSEN, sep="\t").itertuples()]
+    lines += ["Figures: results/lesson/fig/ (the episode's), results/plots/. "
+              "Tables: results/tables/.",
+              f"Report: snakemake{report_options} --report report.html"]
+    return "\n".join(lines)
+
+
+def tabled_runs() -> set[tuple[str, float, int]]:
+    """(model, dropout, seed) of each run in runs.tsv; empty without one."""
+    if not RUNS.is_file():
+        return set()
+    runs = pd.read_csv(RUNS, sep="\t")
+    return set(zip(runs["model"], runs["dropout"].astype(float), runs["seed"].astype(int)))
+
+
+def report_options(argv: list[str]) -> str:
+    """The options of a snakemake command line that the report command needs too: which
+    Snakefile, folder and config files made the results."""
+    kept, wanted = [], {"--snakefile", "-s", "--directory", "-d", "--configfile",
+                        "--configfiles"}
+    taking = False
+    for arg in argv:
+        if arg.startswith("-"):
+            name, has_value, _ = arg.partition("=")
+            if name in wanted:
+                kept.append(arg)
+            taking = name in wanted and not has_value
+        elif taking:
+            kept.append(arg)
+    return "".join(f" {arg}" for arg in kept)
+
+
+def _run_lines(runs: pd.DataFrame) -> list[str]:
+    lines = [f"Test loss and accuracy of each run ({RUNS}):"]
+    for row in runs.head(SHOWN_RUNS).itertuples():
+        lines.append(f"  {row.model:<12} dropout {row.dropout:<5g} seed {row.seed:<4} "
+                     f"test loss {row.test_loss:.4f}  accuracy {row.test_accuracy:.4f}")
+    if len(runs) > SHOWN_RUNS:
+        lines.append(f"  ... and {len(runs) - SHOWN_RUNS} more")
+    return lines
+
+
+def chosen_line(row) -> str:
+    """One sweep's choice, as a sentence that says how sure it is."""
+    line = (f"Dropout rate chosen for {row.model}: {row.chosen_rate:g}, on "
+            f"{row.chosen_on}; its test loss {row.test_loss_mean:.4f}")
+    if row.seeds < 2:
+        return line + " (one seed: no spread to say how sure; several seeds say more)."
+    line += f" +- {row.test_loss_sd:.4f} over {row.seeds} seeds"
+    if isinstance(row.within_one_sd, str) and row.within_one_sd:
+        return line + (f". {row.within_one_sd} cannot be told apart from it (mean validation "
+                       f"loss within one standard deviation).")
+    return line + "; no other rate comes within one standard deviation of it."
+
+
+def failed(snakemake_logs: list[str]) -> str:
+    """Each failed job with the message of its log, read from Snakemake's logs of the run."""
+    jobs = failed_jobs("\n".join(Path(path).read_text() for path in snakemake_logs
+                                 if Path(path).is_file()))
+    lines = ["", f"The run stopped: {len(jobs)} job(s) failed." if jobs else "The run stopped."]
+    for rule, logs in jobs:
+        lines.append(f"  {rule} ({logs[0]}): {last_error([Path(log) for log in logs])}")
+    lines.append("Fix what it says and run the same command again: what finished is kept, and "
+                 "only what is missing runs.")
+    return "\n".join(lines)
+
+
+def failed_jobs(text: str) -> list[tuple[str, list[str]]]:
+    """(rule, its logs) of every job Snakemake reports as failed, once each (a job retried on a
+    cluster has a new cluster log each time: the last is kept), in order."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for block in re.split(r"\n(?=\S)", text):
+        rule = re.match(r"(?:\[.*?\]\s*)?Error in rule (\w+):", block)
+        if rule:
+            listed = re.search(r"^\s+log: (.+?)(?: \(check log file\(s\).*)?$", block,
+                               re.MULTILINE)
+            logs = listed.group(1).split(", ") if listed else ["no log"]
+            found[rule.group(1), logs[0]] = logs
+    return [(rule, logs) for (rule, _), logs in found.items()]
+
+
+def last_error(logs: list[Path]) -> str:
+    """The message of bad input, or the last line of a traceback, from the first of `logs`
+    that has one; else the last line of the last log (a cluster's, for a job it killed)."""
+    texts = []
+    for log in logs:
+        try:
+            texts.append([line for line in log.read_text().splitlines() if line.strip()])
+        except OSError:
+            continue
+    for lines in texts:
+        errors = [line for line in lines if " ERROR " in line]
+        if errors:
+            message = errors[-1].split(": ", 1)[-1]
+            # "failed": an unexpected error, whose traceback's last line says what
+            return lines[-1] if message == "failed" else message
+    last = [lines for lines in texts if lines]
+    return last[-1][-1] if last else "no message in its log; see the error above."

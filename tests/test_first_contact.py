@@ -1,0 +1,126 @@
+"""What a newcomer meets: bad input stopped before any job with the key named, every allowed
+value working, one clear message when something fails, progress and a summary on the terminal."""
+
+import re
+
+import pandas as pd
+import pytest
+import yaml
+
+from conftest import ROOT, snakemake, tiny_config, write_config
+
+pytestmark = pytest.mark.workflow
+TENSORFLOW_START_UP = ("absl::InitializeLog", "oneDNN custom operations", "cuda drivers",
+                       "TF_ENABLE_ONEDNN_OPTS", "cpu_feature_guard")
+
+
+def one_training(archive, **changes):
+    """The tiny config cut to one 1-epoch training, with `changes` to data and training."""
+    config = tiny_config(archive.path.as_uri(), archive)
+    config["experiments"] = [{"model": "base", "dropout": [0], "epochs": 1,
+                              "figure": "04_training_history_1"}]
+    for key, value in changes.items():
+        section, name = key.split("__")
+        config.setdefault(section, {})[name] = value
+    return config
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"seeds": [4294967296]}, "4294967296 is greater than the maximum of 4294967295"),
+    ({"training": {"validation_split": 0.99}, "data": {"n_train": 10}},
+     "training.validation_split: 0.99 of data.n_train 10 images leaves 0 to train on"),
+])
+def test_bad_values_stop_before_any_job_naming_the_key(tmp_path, tiny_archive, change, message):
+    config = tiny_config(tiny_archive.path.as_uri(), tiny_archive)
+    for key, value in change.items():
+        config[key] = {**config.get(key, {}), **value} if isinstance(value, dict) else value
+    write_config(tmp_path, config)
+    result = snakemake(tmp_path, check=False)
+    assert result.returncode != 0 and message in result.stdout + result.stderr
+    assert not (tmp_path / "results").exists() and not (tmp_path / "resources").exists()
+
+
+def test_a_tiny_subsample_works_end_to_end(tmp_path, tiny_archive):
+    write_config(tmp_path, one_training(tiny_archive, data__n_train=5))
+    snakemake(tmp_path)
+    shown = pd.read_csv(tmp_path / "results/lesson/fig/04_cifar10.tsv", sep="\t")
+    assert len(shown) == 5
+    assert (tmp_path / "results/tables/runs.tsv").is_file()
+
+
+def test_a_rate_of_any_precision_is_planned(tmp_path, tiny_archive):
+    config = tiny_config(tiny_archive.path.as_uri(), tiny_archive)
+    config["experiments"][1]["dropout"] = [0.00001, 0.5]
+    write_config(tmp_path, config)
+    out = snakemake(tmp_path, "--dry-run").stdout
+    assert "results/train/extra_layer/dropout-0.00001/seed-1/model.keras" in out
+
+
+def test_a_config_file_that_is_not_text_is_named(tmp_path, tiny_archive):
+    write_config(tmp_path, one_training(tiny_archive))
+    (tmp_path / "config/config.yaml").write_bytes(bytes(range(128, 256)))
+    result = snakemake(tmp_path, "--dry-run", check=False)
+    console = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "config/config.yaml is not a text file" in console
+    assert "yaml/reader.py" not in console
+
+
+def test_a_configfile_option_that_is_not_text_fails_as_the_readme_says(tmp_path, tiny_archive):
+    """Snakemake reads --configfile before the workflow can look: README, Troubleshooting."""
+    write_config(tmp_path, one_training(tiny_archive))
+    (tmp_path / "mine.yaml").write_bytes(bytes(range(128, 256)))
+    result = snakemake(tmp_path, "--dry-run", "--configfile", str(tmp_path / "mine.yaml"),
+                       check=False)
+    console = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "UnicodeDecodeError" in console and "load_configfile" in console
+    assert "UnicodeDecodeError" in (ROOT / "README.md").read_text()
+
+
+def test_an_offline_download_fails_with_one_message_and_no_traceback(tmp_path, tiny_archive):
+    config = one_training(tiny_archive)
+    config["data"]["url"] = "http://127.0.0.1:9/cifar-10-python.tar.gz"  # nothing listens
+    write_config(tmp_path, config)
+    result = snakemake(tmp_path, check=False)
+    console = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in console
+    message = "downloading http://127.0.0.1:9/cifar-10-python.tar.gz failed 4 times"
+    assert console.count(message) == 1
+    last_lines = console.splitlines()[-8:]
+    assert "The run stopped: 1 job(s) failed." in last_lines
+    assert any(line.startswith("  download_cifar10 (logs/download_cifar10.log): " + message)
+               for line in last_lines)
+
+
+def test_the_terminal_shows_progress_and_a_summary_and_no_tensorflow_start_up(finished):
+    console = (finished / "console.log").read_text()
+    assert [line for line in console.splitlines() if any(s in line for s in
+                                                         TENSORFLOW_START_UP)] == []
+    assert any(s in (finished / "logs/lesson_sample_images.log").read_text()
+               for s in TENSORFLOW_START_UP)  # they went to the job's log
+    assert re.search(r"^train extra_layer/dropout-0\.50/seed-1  epoch 2/2  loss \d\.\d{4}  "
+                     r"val_loss \d\.\d{4}  \d+\.\d s$", console, re.MULTILINE)
+    assert f"Memory: " in console and "MB available" in console
+    runs = pd.read_csv(finished / "results/tables/runs.tsv", sep="\t")
+    tail = console[console.index("\nFinished.\n"):]
+    for row in runs.itertuples():
+        assert f"test loss {row.test_loss:.4f}  accuracy {row.test_accuracy:.4f}" in tail
+    assert "Dropout rate chosen for extra_layer: " in tail and "one seed" in tail
+    assert f"Report: snakemake --snakefile {ROOT / 'Snakefile'} --directory {finished} " \
+           f"--report report.html" in tail
+
+
+def test_no_empty_checkpoint_folders_are_left(finished):
+    assert not (finished / "checkpoints").exists()
+
+
+def test_a_report_with_another_config_is_warned_about(finished, tmp_path):
+    config = yaml.safe_load((finished / "config/config.yaml").read_text())
+    config["seeds"] = [1, 2]
+    (tmp_path / "other.yaml").write_text(yaml.safe_dump(config))
+    result = snakemake(finished, "--dry-run", "--configfile", str(tmp_path / "other.yaml"))
+    warning = "results/tables/runs.tsv lists other runs than this config asks for"
+    assert warning in result.stdout + result.stderr
+    same = snakemake(finished, "--dry-run")
+    assert warning not in same.stdout + same.stderr
