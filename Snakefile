@@ -21,9 +21,9 @@ include: "workflow/rules/lesson.smk"
 
 
 rule all:
+    default_target: True
     input:
         final_targets(),
-    default_target: True
 
 
 onsuccess:

@@ -27,18 +27,27 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from cnn_lesson import download, synthetic
-from cnn_lesson.architectures import ARCHITECTURES, CONV_FILTERS, KERNEL
+from cnn_lesson import synthetic
+from cnn_lesson.machine import cpu
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from helpers import snakemake_command  # noqa: E402 - the tests' and this command line are one
+
 WORK = ROOT / "bench" / "work"
 N_TRAIN, N_TEST = 5000, 10000
+
+
+def official_md5() -> str:
+    """The real archive's MD5: the config schema's default for data.md5."""
+    schema = yaml.safe_load((ROOT / "workflow" / "schemas" / "config.schema.yaml").read_text())
+    return schema["properties"]["data"]["properties"]["md5"]["default"]
 
 
 def archive() -> Path:
     """The real archive if the workflow has fetched it, else a generated full-size one."""
     real = ROOT / "resources" / "cifar-10-python.tar.gz"
-    if real.exists() and _md5(real) == download.MD5:
+    if real.exists() and _md5(real) == official_md5():
         return real
     generated = WORK / "cifar-10-python.tar.gz"
     if not generated.exists():
@@ -90,16 +99,15 @@ def run_workflow(path: Path, scale: float, cores: int) -> dict:
     targets = ["results/tables/runs.tsv", "results/tables/dropout_vs_test_loss.tsv"]
     start = time.perf_counter()
     with open(WORK / "workflow.log", "w") as out:
-        subprocess.run([sys.executable, "-m", "snakemake", "--snakefile",
-                        str(ROOT / "Snakefile"), "--directory", str(workdir),
-                        "--cores", str(cores), *targets],
+        subprocess.run(snakemake_command(workdir, "--cores", str(cores), *targets),
                        check=True, stdout=out, stderr=subprocess.STDOUT)
     wall = time.perf_counter() - start
     epochs = {}
     for log in (workdir / "logs" / "train").rglob("*.log"):
         model = log.relative_to(workdir / "logs" / "train").parts[0]
         epochs.setdefault(model, []).extend(
-            float(s) for s in re.findall(r"epoch \d+/\d+ - ([\d.]+)s", log.read_text()))
+            float(s) for s in re.findall(r"epoch \d+/\d+ .* ([\d.]+) s$", log.read_text(),
+                                         re.MULTILINE))
     peaks = [pd.read_csv(b, sep="\t")["max_rss"].max()
              for b in (workdir / "benchmarks").rglob("*.tsv")]
     return {"wall": wall, "epochs": epochs, "peak_mb": max(peaks), "threads": _threads(workdir)}
@@ -113,17 +121,18 @@ def _threads(workdir: Path) -> str:
 
 def forward_flops(model: str) -> int:
     """Multiply-adds x 2 of one image through the model's Conv2D and Dense layers."""
-    size, channels, flops = 32, 3, 0
-    for layer in ARCHITECTURES[model].layers:
-        if layer == "conv":
-            size -= KERNEL[0] - 1
-            flops += 2 * size * size * KERNEL[0] * KERNEL[1] * channels * CONV_FILTERS
-            channels = CONV_FILTERS
-        else:
-            size //= 2
-    features = size * size * channels
-    hidden = ARCHITECTURES[model].hidden_units
-    flops += 2 * features * hidden + 2 * hidden * 10 if hidden else 2 * features * 10
+    from cnn_lesson.models import build_model
+
+    flops = 0
+    for layer in build_model(model).layers:
+        kind = type(layer).__name__
+        if kind == "Conv2D":
+            _, height, width, filters = layer.output.shape
+            kernel_h, kernel_w, channels, _ = layer.kernel.shape
+            flops += 2 * height * width * kernel_h * kernel_w * channels * filters
+        elif kind == "Dense":
+            inputs, outputs = layer.kernel.shape
+            flops += 2 * inputs * outputs
     return flops
 
 
@@ -160,7 +169,9 @@ def main():
     lesson = run_lesson(path, args.epoch_scale)
     workflow = run_workflow(path, args.epoch_scale, args.cores)
     peak = matmul_peak(args.cores)
-    rows = [("machine", f"{platform.machine()}, {os.cpu_count()} cores, {platform.processor()}"),
+    found = cpu()
+    rows = [("machine", f"{platform.machine()}, {os.cpu_count()} cores"),
+            ("cpu", found["cpu"]), ("cpu_isa", found["isa"]),
             ("epoch_scale", args.epoch_scale), ("cores", args.cores),
             ("lesson_seconds", round(lesson["wall"], 1)),
             ("workflow_seconds", round(workflow["wall"], 1)),

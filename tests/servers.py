@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -57,18 +58,25 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class Server:
-    """Start with `Server()`, add routes, read `.url(path)`, and `.close()` at the end."""
+    """Start with `Server()`, add routes, read `.url(path)`, and `.close()` at the end. With a
+    `certificate` (an ssl.SSLContext's cert and key files), it speaks HTTPS."""
 
-    def __init__(self):
+    def __init__(self, certificate: tuple[str, str] | None = None):
         handler = type("Handler", (_Handler,), {"routes": {}})
         self.routes: dict[str, Route] = handler.routes
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.scheme = "http"
+        if certificate:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*certificate)
+            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+            self.scheme = "https"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
     def url(self, path: str) -> str:
         host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}{path}"
+        return f"{self.scheme}://{host}:{port}{path}"
 
     def close(self) -> None:
         self.httpd.shutdown()

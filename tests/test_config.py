@@ -2,18 +2,15 @@
 
 import copy
 import re
-from pathlib import Path
 
 import pytest
 import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-from cnn_lesson import download
-from cnn_lesson.architectures import ARCHITECTURES
-from cnn_lesson.experiments import runs_from_config
+from cnn_lesson.experiments import FIGURES, MODELS, runs_from_config
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
 
 
@@ -21,18 +18,17 @@ def shipped():
     return yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
 
 
-def test_shipped_config_is_the_lesson():
+def test_the_shipped_config_is_the_episode():
     config = shipped()
     validate(config, str(SCHEMA))
     runs = runs_from_config(config)
-    assert [r.path for r in runs] == [
-        "base/dropout-0.00/seed-1", "extra_layer/dropout-0.00/seed-1",
-        "extra_layer/dropout-0.80/seed-1",
-        *[f"extra_layer/dropout-{r}/seed-1" for r in ("0.15", "0.30", "0.45", "0.60", "0.75")]]
-    assert [r.epochs for r in runs] == [10] + [20] * 7
-    assert config["data"]["n_train"] == 5000
-    assert (config["data"]["url"], config["data"]["md5"], config["data"]["sha256"]) == \
-        (download.URL, download.MD5, download.SHA256)
+    assert [(r.model, r.dropout, r.epochs, r.figure) for r in runs] == [
+        ("base", 0.0, 10, "04_training_history_1"),
+        ("extra_layer", 0.0, 20, "04_training_history_2"),
+        ("extra_layer", 0.8, 20, "04_training_history_3"),
+        *[("extra_layer", rate, 20, "04_vary_dropout_rate")
+          for rate in (0.15, 0.3, 0.45, 0.6, 0.75)]]
+    assert config["data"]["n_train"] == 5000 and config["data"]["archive"] is None
 
 
 def test_the_honest_dropout_config():
@@ -44,14 +40,18 @@ def test_the_honest_dropout_config():
     assert 0 < config["training"]["validation_split"] < 1
 
 
-def test_defaults_are_filled():
+def test_a_config_of_experiments_alone_gets_the_official_archive_and_the_lessons_settings():
     config = {"experiments": [{"model": "base", "dropout": [0], "epochs": 1}]}
     validate(config, str(SCHEMA))
-    assert config["data"]["n_train"] == 5000 and config["seeds"] == [1]
-    assert config["data"]["md5"] == download.MD5 and config["training"]["batch_size"] == 32
+    data = config["data"]
+    assert data["url"] == "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
+    assert (data["md5"], data["n_train"], config["seeds"]) == (
+        "c58f30108f718f92721af3b95e74349a", 5000, [1])
+    assert config["training"] == {"batch_size": 32, "backend": None,
+                                  "validation_batch_size": None, "validation_split": 0}
 
 
-def test_every_key_is_described():
+def test_every_key_is_described_and_no_unknown_key_passes():
     def walk(node, where):
         for key, sub in node.get("properties", {}).items():
             assert "description" in sub, f"{where}.{key} has no description"
@@ -63,10 +63,10 @@ def test_every_key_is_described():
     walk(yaml.safe_load(SCHEMA.read_text()), "config")
 
 
-def test_schema_lists_the_registry_models():
-    schema = yaml.safe_load(SCHEMA.read_text())
-    model = schema["properties"]["experiments"]["items"]["properties"]["model"]
-    assert model["enum"] == list(ARCHITECTURES)
+def test_the_schema_offers_exactly_the_models_and_figures_the_workflow_makes():
+    experiment = yaml.safe_load(SCHEMA.read_text())["properties"]["experiments"]["items"]
+    assert experiment["properties"]["model"]["enum"] == MODELS
+    assert experiment["properties"]["figure"]["enum"] == FIGURES
 
 
 def edited(path, value):

@@ -7,7 +7,7 @@ import pytest
 
 from cnn_lesson import data, synthetic
 from cnn_lesson.errors import InputError
-from conftest import N_TEST, PER_BATCH, make_archive
+from helpers import N_TEST, PER_BATCH, make_archive
 
 
 def images_of(batch):

@@ -1,5 +1,7 @@
 """The config's experiments become runs, with one spelling per rate and clear errors."""
 
+import re
+
 import pytest
 
 from cnn_lesson.errors import InputError
@@ -9,8 +11,8 @@ from cnn_lesson.experiments import dropout_label, runs_from_config, training_ima
 @pytest.mark.parametrize("rate, label", [(0, "0.00"), (0.8, "0.80"), (0.45, "0.45"),
                                          (0.15, "0.15"), (0.125, "0.125"), (0.3, "0.30"),
                                          (0.00001, "0.00001"), (1 / 3, "0.3333333333333333")])
-def test_dropout_label(rate, label):
-    assert dropout_label(rate) == label
+def test_every_rate_has_one_spelling_in_paths_that_the_dropout_wildcard_matches(rate, label):
+    assert dropout_label(rate) == label and re.fullmatch(r"0\.\d+", label)
 
 
 def config(*experiments, seeds=(1,), n_train=5000, validation_split=0):
@@ -22,10 +24,9 @@ def test_every_rate_and_seed_is_one_run_in_config_order():
     runs = runs_from_config(config({"model": "base", "dropout": [0], "epochs": 10},
                                    {"model": "extra_layer", "dropout": [0.15, 0.3], "epochs": 20},
                                    seeds=(1, 2)))
-    assert [r.path for r in runs] == [
-        "base/dropout-0.00/seed-1", "base/dropout-0.00/seed-2",
-        "extra_layer/dropout-0.15/seed-1", "extra_layer/dropout-0.15/seed-2",
-        "extra_layer/dropout-0.30/seed-1", "extra_layer/dropout-0.30/seed-2"]
+    assert [tuple(r.wildcards.values()) for r in runs] == [
+        ("base", "0.00", 1), ("base", "0.00", 2), ("extra_layer", "0.15", 1),
+        ("extra_layer", "0.15", 2), ("extra_layer", "0.30", 1), ("extra_layer", "0.30", 2)]
     assert [r.epochs for r in runs] == [10, 10, 20, 20, 20, 20]
     assert [r.sweep for r in runs] == [False, False, True, True, True, True]
 
@@ -36,17 +37,6 @@ def test_duplicate_runs_name_both_keys():
                                 {"model": "extra_layer", "dropout": [0.5, 0.80], "epochs": 5}))
 
 
-def test_unknown_model_names_the_key():
-    with pytest.raises(InputError, match=r"experiments\[0\]\.model: unknown model 'vgg'"):
-        runs_from_config(config({"model": "vgg", "dropout": [0], "epochs": 1}))
-
-
-@pytest.mark.parametrize("rate", [1.0, -0.1, 1.5])
-def test_rate_outside_range_names_the_key(rate):
-    with pytest.raises(InputError, match=r"experiments\[0\]\.dropout: rate"):
-        runs_from_config(config({"model": "base", "dropout": [rate], "epochs": 1}))
-
-
 def test_figures_map_to_their_runs():
     from cnn_lesson.experiments import figure_runs
 
@@ -55,8 +45,8 @@ def test_figures_map_to_their_runs():
         {"model": "extra_layer", "dropout": [0.2, 0.4], "epochs": 1,
          "figure": "04_vary_dropout_rate"}, seeds=(1, 2)))
     figures = figure_runs(runs)
-    assert [r.path for r in figures["04_training_history_1"]] == [
-        "base/dropout-0.00/seed-1", "base/dropout-0.00/seed-2"]
+    assert [(r.model, r.seed) for r in figures["04_training_history_1"]] == [
+        ("base", 1), ("base", 2)]
     assert len(figures["04_vary_dropout_rate"]) == 4
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from cnn_lesson import convolution as conv
 from cnn_lesson import lesson
-from cnn_lesson.architectures import EPISODE_MODELS
+from cnn_lesson.experiments import EPISODE_MODELS
 
 
 def test_the_worked_example_is_computed():
@@ -77,7 +77,7 @@ def test_layer_rows_sum_to_the_totals(parameters):
     assert sums.to_dict() == totals(parameters)["parameters"].to_dict()
 
 
-def test_markdown_table(parameters):
+def test_the_parameter_table_in_markdown_shows_the_episodes_error(parameters):
     text = lesson.markdown_table(parameters)
     assert text.splitlines()[0].startswith("| model | layer | type | parameters |")
     assert "| base | total |  | 114,510 |  | 87,060 | True |" in text

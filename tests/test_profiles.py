@@ -9,7 +9,7 @@ import yaml
 from snakemake.cli import parse_args
 from snakemake.settings.types import RerunTrigger
 
-from conftest import ROOT, snakemake, tiny_config, write_config
+from helpers import ROOT, snakemake, tiny_config, write_config
 
 SLURM = str(ROOT / "profiles" / "slurm")
 SITE = {"default-resources": {"slurm_account": "my_project", "slurm_partition": "cpu"},

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cnn_lesson import machine, provenance, sources
-from conftest import ROOT
+from helpers import ROOT
 
 SCRIPTS = ROOT / "workflow" / "scripts"
 
@@ -20,8 +20,7 @@ def names(script):
 def test_a_training_runs_the_model_code_and_no_plotting_code():
     found = names("train.py")
     assert {"workflow/scripts/train.py", "cnn_lesson/__init__.py", "cnn_lesson/models.py",
-            "cnn_lesson/architectures.py", "cnn_lesson/training.py", "cnn_lesson/backend.py",
-            "cnn_lesson/data.py"} <= found
+            "cnn_lesson/training.py", "cnn_lesson/backend.py", "cnn_lesson/data.py"} <= found
     assert "cnn_lesson/plots.py" not in found
 
 
@@ -31,7 +30,8 @@ def test_a_plot_runs_the_plotting_code_and_no_model_code():
 
 
 def test_imports_inside_functions_count():
-    assert "cnn_lesson/final_validation.py" in names("evaluate.py")
+    # evaluation imports the backend inside the function that runs the model
+    assert "cnn_lesson/backend.py" in names("evaluate.py")
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import keras
 import numpy as np
 import pytest
 
-from conftest import ROOT, snakemake, tiny_config, write_config
+from helpers import snakemake, snakemake_command, tiny_config, write_config
 from servers import Route, Server
 
 pytestmark = pytest.mark.workflow
@@ -32,8 +31,7 @@ def long_training(workdir, archive):
 def kill_during_training(workdir, target, after_epoch):
     """Start snakemake, and SIGKILL it and its job as soon as `after_epoch` is logged."""
     log = workdir / f"logs/train/{LONG_RUN}.log"
-    command = [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"),
-               "--directory", str(workdir), "--cores", "2", target]
+    command = snakemake_command(workdir, "--cores", "2", target)
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
     deadline = time.monotonic() + 300

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, planned_jobs, snakemake
+from helpers import ROOT, planned_jobs, snakemake
 
 pytestmark = pytest.mark.workflow
 CODE = ["Snakefile", "workflow", "src", "config", "profiles"]

@@ -39,9 +39,9 @@ def runs_from(tmp_path, runs, environments=None):
     return tables.runs_table(runs, *zip(*files, strict=True)), [f[2] for f in files]
 
 
-RUNS = [{"model": "base", "dropout": "0.00", "seed": 1, "epochs": 3, "sweep": False},
-        {"model": "extra_layer", "dropout": "0.60", "seed": 1, "epochs": 2, "sweep": True},
-        {"model": "extra_layer", "dropout": "0.15", "seed": 1, "epochs": 2, "sweep": True}]
+RUNS = [{"model": "base", "dropout": 0.0, "seed": 1, "epochs": 3, "sweep": False},
+        {"model": "extra_layer", "dropout": 0.6, "seed": 1, "epochs": 2, "sweep": True},
+        {"model": "extra_layer", "dropout": 0.15, "seed": 1, "epochs": 2, "sweep": True}]
 
 
 def test_runs_table_and_dropout_table(tmp_path):

@@ -10,13 +10,12 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, snakemake, tiny_config, write_config
+from helpers import ROOT, snakemake, snakemake_command, tiny_config, write_config
 from servers import Route, Server
 
 pytestmark = [pytest.mark.slurm, pytest.mark.workflow]
@@ -75,12 +74,11 @@ def cluster():
 
 def submit(workdir: Path, env: dict, *args) -> subprocess.CompletedProcess:
     """The README's cluster command, `snakemake --profile profiles/slurm`, in `workdir`."""
-    command = [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"),
-               "--directory", str(workdir), "--profile", str(ROOT / "profiles/slurm"),
-               # this cluster has no slurmdbd, so no sacct; and it answers at once
-               "--slurm-status-command", "squeue",
-               "--slurm-init-seconds-before-status-checks", "1",
-               "--seconds-between-status-checks", "2", "--verbose", *args]
+    command = snakemake_command(
+        workdir, "--profile", str(ROOT / "profiles/slurm"),
+        # this cluster has no slurmdbd, so no sacct; and it answers at once
+        "--slurm-status-command", "squeue", "--slurm-init-seconds-before-status-checks", "1",
+        "--seconds-between-status-checks", "2", "--verbose", *args)
     # Snakemake ignores SIGTERM while jobs run; SIGINT stops it and cancels its jobs.
     with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           text=True) as process:

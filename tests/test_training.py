@@ -2,14 +2,22 @@
 
 import json
 import logging
-import os
 
 import keras
 import numpy as np
 import pytest
 
-from cnn_lesson import backend, data, evaluation, final_validation, tables, training
+from cnn_lesson import backend, data, evaluation, training
 from cnn_lesson.errors import InputError
+
+
+def fit(model, dropout, dataset, **settings):
+    """A training at the lesson's batch size on one thread, unless `settings` say otherwise."""
+    return training.fit(model, dropout, dataset, **{"batch_size": 32, "threads": 1, **settings})
+
+
+def evaluate(model_path, dataset):
+    return evaluation.by_running(model_path, dataset, threads=1, batch_size=32)
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +27,7 @@ def small_data(tiny_archive):
 
 def test_fit_gives_one_history_row_per_epoch_and_logs_each(small_data, caplog):
     caplog.set_level(logging.INFO, logger="cnn_lesson")
-    history = training.fit("base", 0.0, small_data, epochs=2, seed=1, threads=1).history
+    history = fit("base", 0.0, small_data, epochs=2, seed=1).history
     assert list(history.index) == [1, 2] and history.index.name == "epoch"
     assert set(history.columns) == {"loss", "accuracy", "val_loss", "val_accuracy"}
     epoch_lines = [r.message for r in caplog.records if r.name == "cnn_lesson.progress"]
@@ -30,8 +38,7 @@ def test_fit_gives_one_history_row_per_epoch_and_logs_each(small_data, caplog):
 
 def test_same_seed_same_numbers_other_seed_other_numbers(small_data):
     def history(seed):
-        return training.fit("extra_layer", 0.5, small_data, epochs=1, seed=seed,
-                            threads=1).history
+        return fit("extra_layer", 0.5, small_data, epochs=1, seed=seed).history
 
     first = history(3)
     assert first.equals(history(3))
@@ -39,12 +46,12 @@ def test_same_seed_same_numbers_other_seed_other_numbers(small_data):
 
 
 def test_saved_model_loads_and_evaluates_as_in_training(small_data, tmp_path):
-    trained = training.fit("small", 0.0, small_data, epochs=1, seed=1, threads=1)
+    trained = fit("small", 0.0, small_data, epochs=1, seed=1)
     history, path = trained.history, tmp_path / "model.keras"
     trained.model.save(path)
     assert "Total params: 415,960" in trained.summary
     assert isinstance(keras.models.load_model(path), keras.Model)
-    metrics = evaluation.evaluate(path, small_data, threads=1)
+    metrics = evaluate(path, small_data)
     assert metrics["test_loss"] == pytest.approx(history["val_loss"].iloc[-1], rel=1e-5)
     assert metrics["test_accuracy"] == pytest.approx(history["val_accuracy"].iloc[-1])
     assert metrics["steps"] == 4 and metrics["parameters"] == 415_960
@@ -52,28 +59,28 @@ def test_saved_model_loads_and_evaluates_as_in_training(small_data, tmp_path):
 
 
 def test_metrics_from_the_history_are_those_of_evaluate(small_data, tmp_path):
-    trained = training.fit("extra_layer", 0.5, small_data, epochs=2, seed=4, threads=1)
+    trained = fit("extra_layer", 0.5, small_data, epochs=2, seed=4)
     model, history, npz = tmp_path / "model.keras", tmp_path / "history.tsv", tmp_path / "d.npz"
     trained.model.save(model)
     trained.history.to_csv(history, sep="\t")
     data.save(small_data, npz)
-    from_history = final_validation.metrics(history, model, npz, batch_size=32)
-    assert from_history == evaluation.evaluate(model, small_data, threads=1)
+    from_history = evaluation.from_history(history, model, npz, batch_size=32)
+    assert from_history == evaluate(model, small_data)
     assert from_history["parameters"] == trained.model.count_params()
 
 
-def test_the_shortcut_applies_only_to_the_lessons_validation():
-    assert final_validation.applies(0, None, 32) and final_validation.applies(0, 32, 32)
-    assert not final_validation.applies(0.1, None, 32)
-    assert not final_validation.applies(0, 1000, 32)
+def test_the_history_holds_test_metrics_only_with_the_lessons_validation():
+    assert evaluation.history_holds_test_metrics(0, None, 32) and evaluation.history_holds_test_metrics(0, 32, 32)
+    assert not evaluation.history_holds_test_metrics(0.1, None, 32)
+    assert not evaluation.history_holds_test_metrics(0, 1000, 32)
 
 
 @pytest.mark.parametrize("content", [b"not a zip", b""])
-def test_the_shortcut_names_a_model_file_that_does_not_load(tmp_path, content):
+def test_an_unreadable_model_is_named_when_metrics_come_from_the_history(tmp_path, content):
     path = tmp_path / "model.keras"
     path.write_bytes(content)
     with pytest.raises(InputError, match=f"{path}: cannot be loaded as a Keras model"):
-        final_validation.parameter_count(path)
+        evaluation.parameter_count(path)
 
 
 def test_the_lean_pipeline_gives_the_numbers_of_keras_own(small_data):
@@ -96,19 +103,15 @@ def test_the_lean_pipeline_gives_the_numbers_of_keras_own(small_data):
 
 
 def test_evaluate_line_has_the_lesson_format():
-    line = tables.evaluate_line({"steps": 313, "test_loss": 1.46834, "test_accuracy": 0.53071})
+    line = evaluation.evaluate_line({"steps": 313, "test_loss": 1.46834, "test_accuracy": 0.53071})
     assert line == "313/313 - loss: 1.4683 - accuracy: 0.5307"
 
 
-def test_a_model_file_that_does_not_load_is_named(tmp_path, small_data):
+def test_an_unreadable_model_is_named_when_the_model_is_run(tmp_path, small_data):
     path = tmp_path / "model.keras"
     path.write_bytes(b"not a zip")
     with pytest.raises(InputError, match=f"{path}: cannot be loaded as a Keras model"):
-        evaluation.evaluate(path, small_data, threads=1)
-
-
-def test_inputs_are_float32(small_data):
-    assert small_data.x_train.dtype == np.float32
+        evaluate(path, small_data)
 
 
 def test_validation_split_holds_out_the_last_training_images(small_data):
@@ -125,37 +128,27 @@ def test_a_split_that_leaves_nothing_names_the_key(small_data):
 
 
 def test_a_larger_validation_batch_gives_the_same_numbers_up_to_rounding(small_data):
-    default = training.fit("base", 0.0, small_data, epochs=1, seed=2, threads=1).history
-    larger = training.fit("base", 0.0, small_data, epochs=1, seed=2, threads=1,
+    default = fit("base", 0.0, small_data, epochs=1, seed=2).history
+    larger = fit("base", 0.0, small_data, epochs=1, seed=2,
                           validation_batch_size=100).history
     assert larger["loss"].equals(default["loss"])
     assert larger["val_loss"].iloc[0] == pytest.approx(default["val_loss"].iloc[0], rel=1e-5)
 
 
 def test_steps_per_execution_changes_no_number(small_data):
-    one = training.fit("extra_layer", 0.3, small_data, epochs=1, seed=5, threads=1,
+    one = fit("extra_layer", 0.3, small_data, epochs=1, seed=5,
                        steps_per_execution=1)
-    many = training.fit("extra_layer", 0.3, small_data, epochs=1, seed=5, threads=1,
+    many = fit("extra_layer", 0.3, small_data, epochs=1, seed=5,
                         steps_per_execution=8)
     assert one.history.equals(many.history)
     assert all(np.array_equal(a, b) for a, b in
                zip(one.model.get_weights(), many.model.get_weights(), strict=True))
 
 
-def test_use_backend_sets_the_variable_keras_reads(monkeypatch):
-    from cnn_lesson import use_backend
-
-    monkeypatch.setenv("KERAS_BACKEND", "tensorflow")
-    use_backend(None)
-    assert os.environ["KERAS_BACKEND"] == "tensorflow"
-    use_backend("jax")
-    assert os.environ["KERAS_BACKEND"] == "jax"
-
-
 def test_a_checkpoint_of_other_settings_is_not_resumed(small_data, tmp_path, caplog):
     caplog.set_level(logging.INFO, logger="cnn_lesson")
-    training.fit("base", 0.0, small_data, epochs=1, seed=1, threads=1, checkpoint=tmp_path)
-    training.fit("base", 0.0, small_data, epochs=2, seed=1, threads=1, checkpoint=tmp_path,
+    fit("base", 0.0, small_data, epochs=1, seed=1, checkpoint=tmp_path)
+    fit("base", 0.0, small_data, epochs=2, seed=1, checkpoint=tmp_path,
                  validation_batch_size=50)
     assert "is of another training; starting over" in caplog.text
     assert "resuming" not in caplog.text
@@ -166,7 +159,7 @@ def test_an_unreadable_checkpoint_starts_over_naming_its_folder(small_data, tmp_
                                                                 state):
     caplog.set_level(logging.INFO, logger="cnn_lesson")
     (tmp_path / "state.json").write_text(state)
-    history = training.fit("base", 0.0, small_data, epochs=1, seed=1, threads=1,
+    history = fit("base", 0.0, small_data, epochs=1, seed=1,
                            checkpoint=tmp_path).history
     assert len(history) == 1
     assert f"checkpoint in {tmp_path} is unreadable" in caplog.text

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import http.client
 import logging
-import os
 import shutil
 import time
 import urllib.error
@@ -13,16 +12,14 @@ import urllib.request
 from pathlib import Path
 
 from cnn_lesson.errors import InputError
+from cnn_lesson.files import write_atomically
 
 log = logging.getLogger(__name__)
 
-URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
-MD5 = "c58f30108f718f92721af3b95e74349a"
-SHA256 = "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce"
 CHUNK = 1 << 20
 WHAT_TO_DO = (
     "Check data.url in the config (or set data.archive to a local copy of "
-    "cifar-10-python.tar.gz, e.g. one downloaded by hand from " + URL + ") and run again."
+    "cifar-10-python.tar.gz, e.g. one downloaded by hand from that URL) and run again."
 )
 
 
@@ -33,17 +30,14 @@ class TransientError(Exception):
 def fetch(source: str, dest: Path, md5: str, sha256: str | None = None,
           tries: int = 4, timeout: float = 60) -> None:
     """Copy or download `source` to `dest`, check its checksums, and leave no file on failure."""
-    dest = Path(dest)
-    partial = dest.with_name(dest.name + ".part")
-    try:
+    def fetch_to(partial: Path) -> None:
         if _is_url(source):
             _download_with_retries(source, partial, tries, timeout)
         else:
             _copy_local(source, partial)
         verify(partial, source, md5, sha256)
-        os.replace(partial, dest)
-    finally:
-        partial.unlink(missing_ok=True)
+
+    write_atomically(dest, fetch_to)
 
 
 def verify(path: Path, source: str, md5: str, sha256: str | None) -> None:

@@ -1,4 +1,5 @@
-"""Turn the config's experiments into the list of runs the workflow trains, with clear errors."""
+"""The episode's models and figures by name, and the runs a config asks for: read when the
+workflow is planned, so no Keras here."""
 
 from __future__ import annotations
 
@@ -6,30 +7,39 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from cnn_lesson.errors import InputError
-from cnn_lesson.architectures import ARCHITECTURES
 
+# The lesson's models (cnn_lesson.models builds them; the schema's enum lists them too).
+MODELS = ["small", "base", "extra_layer"]
+# The models the episode summarises: (name in its tables, model, dropout rate).
+EPISODE_MODELS = [("small", "small", 0.0), ("base", "base", 0.0),
+                  ("extra_layer", "extra_layer", 0.0), ("dropout", "extra_layer", 0.8)]
 
+# The episode's figures made from runs, by file name (the schema's enum lists them too): three
+# training histories, each an accuracy and a loss figure, numbered n, and the dropout curve.
+HISTORY_FIGURE = "04_training_history_{n}"
+HISTORY_LOSS_FIGURE = "04_training_history_loss_{n}"
+HISTORIES = ["1", "2", "3"]
 SWEEP_FIGURE = "04_vary_dropout_rate"
-HISTORY_FIGURES = [f"04_training_history_{i}" for i in (1, 2, 3)]
-# The run whose `evaluate` line the episode prints: the dropout model.
-EVALUATED_FIGURE = HISTORY_FIGURES[2]
+FIGURES = [HISTORY_FIGURE.format(n=n) for n in HISTORIES] + [SWEEP_FIGURE]
+# The run whose `evaluate` line the episode prints: the dropout model's.
+EVALUATED_FIGURE = HISTORY_FIGURE.format(n="3")
 
 
 @dataclass(frozen=True)
 class Run:
-    """One training: an architecture, a dropout rate, a seed and its number of epochs."""
+    """One training: a model, a dropout rate, a seed and its number of epochs."""
 
     model: str
-    dropout: str
+    dropout: float
     seed: int
     epochs: int
     sweep: bool
     figure: str | None = None
 
     @property
-    def path(self) -> str:
-        """The run's part of every path under results/, logs/ and benchmarks/."""
-        return f"{self.model}/dropout-{self.dropout}/seed-{self.seed}"
+    def wildcards(self) -> dict[str, str | int]:
+        """The run's {model}, {dropout} and {seed} in the paths of its files."""
+        return {"model": self.model, "dropout": dropout_label(self.dropout), "seed": self.seed}
 
 
 def dropout_label(rate: float) -> str:
@@ -52,23 +62,15 @@ def training_images(n_train: int, validation_split: float) -> int:
 
 
 def runs_from_config(config: dict) -> list[Run]:
-    """Every run the config asks for, in config order; refuses what the schema cannot: duplicate
-    runs, misused figures, a validation split that leaves no image on one side."""
-    runs, seen = [], {}
+    """Every run the config asks for, in config order. Refuses what its schema cannot: the same
+    run asked for twice, a figure asked of the wrong experiment or of two, a validation split
+    that leaves no image on one side."""
     _check_figures(config["experiments"])
     training_images(config["data"]["n_train"], config["training"]["validation_split"])
+    runs, seen = [], {}
     for index, experiment in enumerate(config["experiments"]):
-        key = f"experiments[{index}]"
-        model = experiment["model"]
-        if model not in ARCHITECTURES:
-            raise InputError(
-                f"config key {key}.model: unknown model {model!r}; "
-                f"choose one of {', '.join(ARCHITECTURES)}."
-            )
-        rates = experiment["dropout"]
+        key, model, rates = f"experiments[{index}]", experiment["model"], experiment["dropout"]
         for rate in rates:
-            if not 0 <= rate < 1:
-                raise InputError(f"config key {key}.dropout: rate {rate} is outside [0, 1).")
             label = dropout_label(rate)
             if (model, label) in seen:
                 raise InputError(
@@ -76,14 +78,13 @@ def runs_from_config(config: dict) -> list[Run]:
                     f"{seen[model, label]}; remove one of them (a run is a model and a rate)."
                 )
             seen[model, label] = key
-            for seed in config["seeds"]:
-                runs.append(Run(model, label, seed, experiment["epochs"], len(rates) > 1,
-                                experiment.get("figure")))
+            runs += [Run(model, float(rate), seed, experiment["epochs"], len(rates) > 1,
+                         experiment.get("figure")) for seed in config["seeds"]]
     return runs
 
 
 def _check_figures(experiments: list[dict]) -> None:
-    """Each lesson figure comes from one experiment of the right shape."""
+    """Each of the episode's figures comes from one experiment of the right shape."""
     owners: dict[str, str] = {}
     for index, experiment in enumerate(experiments):
         figure, key = experiment.get("figure"), f"experiments[{index}].figure"
@@ -103,7 +104,7 @@ def _check_figures(experiments: list[dict]) -> None:
 
 
 def figure_runs(runs: list[Run]) -> dict[str, list[Run]]:
-    """The runs (all seeds) behind each lesson figure the config names."""
+    """The runs (all seeds) behind each of the episode's figures the config names."""
     figures: dict[str, list[Run]] = {}
     for run in runs:
         if run.figure:

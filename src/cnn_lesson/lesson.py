@@ -8,7 +8,7 @@ import pandas as pd
 from keras import layers
 from matplotlib.figure import Figure
 
-from cnn_lesson.architectures import EPISODE_MODELS
+from cnn_lesson.experiments import EPISODE_MODELS
 from cnn_lesson.models import build_model, summary_text
 
 

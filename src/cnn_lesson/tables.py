@@ -24,7 +24,7 @@ def read_history(path: Path) -> pd.DataFrame:
 def run_row(run: dict, history: pd.DataFrame, metrics: dict) -> dict:
     """One line of runs.tsv: the run, its final-epoch metrics and its test metrics."""
     final = history.iloc[-1]
-    return {"model": run["model"], "dropout": float(run["dropout"]), "seed": run["seed"],
+    return {"model": run["model"], "dropout": run["dropout"], "seed": run["seed"],
             "epochs": len(history), "parameters": metrics["parameters"],
             **{name: final[name] for name in ("loss", "accuracy", "val_loss", "val_accuracy")},
             "test_loss": metrics["test_loss"], "test_accuracy": metrics["test_accuracy"],
@@ -130,17 +130,3 @@ def _chosen_on(validation_split: float) -> str:
     if validation_split:
         return f"validation loss on the last {validation_split:g} of the training images"
     return "test loss (the lesson's way: its validation data is the test split)"
-
-
-def metrics_record(loss: float, accuracy: float, test_images: int, batch_size: int,
-                 parameters: int) -> dict:
-    """What `evaluate` writes to metrics.json, with the step count of the lesson's output line."""
-    return {"test_loss": float(loss), "test_accuracy": float(accuracy),
-            "test_images": int(test_images), "steps": -(-test_images // batch_size),
-            "parameters": int(parameters)}
-
-
-def evaluate_line(metrics: dict) -> str:
-    """Test metrics in the format of the lesson's `evaluate(..., verbose=2)` line, without time."""
-    return (f"{metrics['steps']}/{metrics['steps']} - loss: {metrics['test_loss']:.4f} "
-            f"- accuracy: {metrics['test_accuracy']:.4f}")

@@ -23,7 +23,6 @@ from cnn_lesson.models import build_model, compile_model, summary_text
 
 log = logging.getLogger(__name__)
 progress = logging.getLogger(PROGRESS)
-BATCH_SIZE = 32
 # Batches per call into the backend; measured faster than 1, with identical numbers.
 STEPS_PER_EXECUTION = 32
 
@@ -66,7 +65,7 @@ def validation_data(data: Dataset, split: float):
 
 
 def fit(model_name: str, dropout: float, data: Dataset, epochs: int, seed: int,
-        threads: int, batch_size: int = BATCH_SIZE, validation_split: float = 0.0,
+        threads: int, batch_size: int, validation_split: float = 0.0,
         validation_batch_size: int | None = None, checkpoint: Path | None = None,
         steps_per_execution: int = STEPS_PER_EXECUTION) -> Trained:
     """Build, compile and fit a model on the lesson's data, as the lesson does.

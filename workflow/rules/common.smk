@@ -1,18 +1,22 @@
-# Config validation, wildcard constraints and target functions; no rules.
+# Config validation, wildcard constraints, and the functions the rules call; no rules.
 import sys
 from pathlib import Path
 
+from snakemake.exceptions import WorkflowError
 from snakemake.logging import logger
 from snakemake.utils import validate
 
 from cnn_lesson import summary
-from cnn_lesson.architectures import ARCHITECTURES, EPISODE_MODELS
 from cnn_lesson.data import check_stored_data
 from cnn_lesson.errors import InputError
-from cnn_lesson.final_validation import applies as validated_on_test_split
+from cnn_lesson.evaluation import history_holds_test_metrics
 from cnn_lesson.experiments import (
+    EPISODE_MODELS,
     EVALUATED_FIGURE,
-    HISTORY_FIGURES,
+    HISTORIES,
+    HISTORY_FIGURE,
+    HISTORY_LOSS_FIGURE,
+    MODELS,
     SWEEP_FIGURE,
     figure_runs,
     runs_from_config,
@@ -27,29 +31,34 @@ from cnn_lesson.sources import code_params
 ENVIRONMENT = "../../environment.yml"
 WORKFLOW_ROOT = Path(workflow.basedir)
 SCRIPTS = WORKFLOW_ROOT / "workflow" / "scripts"
+# The report's sections, in order.
+REPORT = {
+    "runs": "1. Runs",
+    "history": "2. Training history",
+    "dropout": "3. Dropout rate",
+    "lesson": "4. The episode's figures",
+}
 
 validate(config, schema="../schemas/config.schema.yaml")
 try:
     RUNS = runs_from_config(config)
 except InputError as error:
     raise WorkflowError(f"config: {error}") from None
-RUN_PATHS = [run.path for run in RUNS]
-IN_CHARGE = workflow.is_main_process  # not a job's own Snakemake (a cluster job, a group)
-EVALUATE_FROM_HISTORY = validated_on_test_split(
-    config["training"]["validation_split"], config["training"]["validation_batch_size"],
-    config["training"]["batch_size"])
 FIGURE_RUNS = figure_runs(RUNS)
 EPISODE_SUMMARIES = [name for name, _, _ in EPISODE_MODELS]
-TABLES = "1. Runs"
-DROPOUT = "3. Dropout rate"
-LESSON_CATEGORY = "4. The episode's figures"
+EVALUATE_FROM_HISTORY = history_holds_test_metrics(
+    config["training"]["validation_split"],
+    config["training"]["validation_batch_size"],
+    config["training"]["batch_size"],
+)
+IN_CHARGE = workflow.is_main_process  # not a job's own Snakemake (a cluster job, a group)
 
 
 wildcard_constraints:
-    model="|".join(ARCHITECTURES),
+    model="|".join(MODELS),
     dropout=r"0\.\d+",
     seed=r"\d+",
-    n="[123]",
+    n="|".join(HISTORIES),
 
 
 def code_of(script):
@@ -63,8 +72,10 @@ def data_recipe():
     each training beside its outputs."""
     settings = config["data"]
     code = digest(code_of("prepare_data.py"))[:12]
-    return (f"data: the first {settings['n_train']} training images of the archive with md5 "
-            f"{settings['md5']}, prepared by code {code}")
+    return (
+        f"data: the first {settings['n_train']} training images of the archive with md5 "
+        f"{settings['md5']}, prepared by code {code}"
+    )
 
 
 DATA_RECIPE = data_recipe()
@@ -75,9 +86,14 @@ def check_intermediates():
     written (truncated, damaged, edited): Snakemake would rerun every job that reads it,
     deleting their finished outputs first, and each would fail."""
     try:
-        check_stored_data(rules.download_cifar10.output.archive, rules.prepare_data.output.npz,
-                          rules.prepare_data.output.record, DATA_RECIPE, config["data"]["md5"],
-                          config["data"]["sha256"])
+        check_stored_data(
+            rules.download_cifar10.output.archive,
+            rules.prepare_data.output.npz,
+            rules.prepare_data.output.record,
+            DATA_RECIPE,
+            config["data"]["md5"],
+            config["data"]["sha256"],
+        )
     except InputError as error:
         raise WorkflowError(str(error)) from None
 
@@ -87,30 +103,50 @@ def archive_source():
     return config["data"]["archive"] or config["data"]["url"]
 
 
+def times_attempt(amount):
+    """A resource that grows with each attempt of a job (a cluster retries killed jobs)."""
+    return lambda wildcards, attempt: amount * attempt
+
+
 def run_of(wildcards):
     """The configured run that the wildcards of a train or evaluate job name."""
-    path = f"{wildcards.model}/dropout-{wildcards.dropout}/seed-{wildcards.seed}"
-    return RUNS[RUN_PATHS.index(path)]
+    return next(
+        run
+        for run in RUNS
+        if run.wildcards
+        == {"model": wildcards.model, "dropout": wildcards.dropout, "seed": int(wildcards.seed)}
+    )
 
 
-def run_files(pattern):
-    """`pattern` (with {run} for model/dropout/seed) for every configured run, in config order."""
-    return [pattern.format(run=path) for path in RUN_PATHS]
+def epochs_of(wildcards):
+    """The configured epochs of the run a train job trains."""
+    return run_of(wildcards).epochs
+
+
+def run_files(pattern, runs=None):
+    """`pattern` (an output of a rule with {model}, {dropout} and {seed}) for every configured
+    run, or every run of `runs`, in config order."""
+    return [pattern.format(**run.wildcards) for run in (RUNS if runs is None else runs)]
 
 
 def figure_files(figure, pattern):
-    """`pattern` (with {run}) for every run, all seeds, behind one of the episode's figures."""
-    return [pattern.format(run=run.path) for run in FIGURE_RUNS.get(figure, [])]
+    """`pattern` for every run, all seeds, behind one of the episode's figures."""
+    return run_files(pattern, FIGURE_RUNS.get(figure, []))
 
 
-def figure_seeds(figure):
-    """The seeds of the runs behind one of the episode's figures, in config order."""
-    return [run.seed for run in FIGURE_RUNS[figure]]
+def history_files(wildcards):
+    """The histories behind the episode's training-history figure number {n}."""
+    return figure_files(HISTORY_FIGURE.format(n=wildcards.n), rules.train.output.history)
+
+
+def history_seeds(wildcards):
+    """The seeds of those histories, in the same order."""
+    return [run.seed for run in FIGURE_RUNS[HISTORY_FIGURE.format(n=wildcards.n)]]
 
 
 def lesson_targets():
     """The episode's figures the config names, and its numbers, under results/lesson/."""
-    histories = [figure[-1] for figure in HISTORY_FIGURES if figure in FIGURE_RUNS]
+    histories = [n for n in HISTORIES if HISTORY_FIGURE.format(n=n) in FIGURE_RUNS]
     return [
         *rules.lesson_sample_images.output,
         *rules.lesson_convolution.output,
@@ -122,11 +158,12 @@ def lesson_targets():
 
 
 def final_targets():
-    """Everything a bare `snakemake` makes: every run's files, plots and the aggregate tables."""
+    """Everything `snakemake --cores all` makes: every run's metrics and plots, the tables, and
+    the episode's figures and numbers."""
     return [
-        *run_files("results/evaluate/{run}/metrics.json"),
-        *run_files("results/plots/{run}/accuracy.png"),
-        *run_files("results/plots/{run}/loss.png"),
+        *run_files(rules.evaluate.output.metrics),
+        *run_files(rules.plot_history.output.accuracy),
+        *run_files(rules.plot_history.output.loss),
         *rules.aggregate.output,
         *lesson_targets(),
     ]
@@ -141,8 +178,10 @@ def limit_memory_to_this_machine():
     # workflow.global_resources is what --resources fills: not documented, but long stable.
     available = available_memory_mb()
     workflow.global_resources["mem_mb"] = available
-    logger.info(f"Memory: {available:,} MB available; jobs start only while their mem_mb "
-                f"fits (--resources mem_mb=N to change).")
+    logger.info(
+        f"Memory: {available:,} MB available; jobs start only while their mem_mb "
+        f"fits (--resources mem_mb=N to change)."
+    )
 
 
 def check_results_config():
@@ -151,12 +190,13 @@ def check_results_config():
     if not IN_CHARGE:
         return
     made = summary.tabled_runs()
-    if made and made != {(run.model, float(run.dropout), run.seed) for run in RUNS}:
+    if made and made != {(run.model, run.dropout, run.seed) for run in RUNS}:
         logger.warning(
             f"{summary.RUNS} lists other runs than this config asks for: the results here were "
             f"made with another config. This run makes this config's runs, and a report built "
             f"with it shows them; to report on the others, give the --configfile (and "
-            f"--directory) you made them with.")
+            f"--directory) you made them with."
+        )
 
 
 def finish():

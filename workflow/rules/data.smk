@@ -1,16 +1,16 @@
 rule download_cifar10:
     output:
         archive="resources/cifar-10-python.tar.gz",
-    params:
-        source=archive_source(),
-        md5=config["data"]["md5"],
-        sha256=config["data"]["sha256"],
-        **code_of("download_cifar10.py"),
     log:
         "logs/download_cifar10.log",
     localrule: True
     conda:
         ENVIRONMENT
+    params:
+        **code_of("download_cifar10.py"),
+        source=archive_source(),
+        md5=config["data"]["md5"],
+        sha256=config["data"]["sha256"],
     script:
         "../scripts/download_cifar10.py"
 
@@ -21,21 +21,21 @@ rule prepare_data:
     output:
         npz="results/data/cifar10.npz",
         record="results/data/cifar10.json",
-    params:
-        n_train=config["data"]["n_train"],
-        md5=config["data"]["md5"],
-        sha256=config["data"]["sha256"],
-        recipe=DATA_RECIPE,
-        **code_of("prepare_data.py"),
-    resources:
-        mem_mb=4000,
-        runtime=30,
     log:
         "logs/prepare_data.log",
     benchmark:
         "benchmarks/prepare_data.tsv"
     conda:
         ENVIRONMENT
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    params:
+        **code_of("prepare_data.py"),
+        n_train=config["data"]["n_train"],
+        md5=config["data"]["md5"],
+        sha256=config["data"]["sha256"],
+        recipe=DATA_RECIPE,
     script:
         "../scripts/prepare_data.py"
 

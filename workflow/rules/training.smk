@@ -6,10 +6,27 @@ rule train:
         history="results/train/{model}/dropout-{dropout}/seed-{seed}/history.tsv",
         summary="results/train/{model}/dropout-{dropout}/seed-{seed}/summary.txt",
         provenance="results/train/{model}/dropout-{dropout}/seed-{seed}/provenance.json",
+    log:
+        "logs/train/{model}/dropout-{dropout}/seed-{seed}.log",
+    benchmark:
+        "benchmarks/train/{model}/dropout-{dropout}/seed-{seed}.tsv"
+    conda:
+        ENVIRONMENT
+    # A laptop's: as many 1-thread trainings side by side as there are cores (profiles/slurm
+    # gives a cluster job 4).
+    threads: 1
+    resources:
+        # What a training needs wherever it runs: a laptop schedules by mem_mb, Slurm is asked
+        # for all of it; a job killed at its limits is retried (profiles/slurm) with more.
+        mem_mb=times_attempt(2000),
+        runtime=times_attempt(60),
+        # One GPU, as a generic resource, so that trainings packed into one job share it
+        # (profiles/README.md); a laptop schedules no GPUs, and trains on one if it has one.
+        gres="gpu:1",
     params:
-        data=DATA_RECIPE,
         **code_of("train.py"),
-        epochs=lambda wildcards: run_of(wildcards).epochs,
+        data=DATA_RECIPE,
+        epochs=epochs_of,
         batch_size=config["training"]["batch_size"],
         validation_split=config["training"]["validation_split"],
         validation_batch_size=config["training"]["validation_batch_size"],
@@ -17,23 +34,6 @@ rule train:
         # Per-epoch state, deliberately not an output: Snakemake deletes the outputs of a
         # killed job, and a rerun (--rerun-incomplete) continues from this.
         checkpoint="checkpoints/train/{model}/dropout-{dropout}/seed-{seed}",
-    # A laptop's: as many 1-thread trainings side by side as there are cores (profiles/slurm
-    # gives a cluster job 4).
-    threads: 1
-    resources:
-        # What a training needs wherever it runs: a laptop schedules by mem_mb, Slurm is asked
-        # for all of it; a job killed at its limits is retried (profiles/slurm) with more.
-        mem_mb=lambda wildcards, attempt: 2000 * attempt,
-        runtime=lambda wildcards, attempt: 60 * attempt,
-        # One GPU, as a generic resource, so that trainings packed into one job share it
-        # (profiles/README.md); a laptop schedules no GPUs, and trains on one if it has one.
-        gres="gpu:1",
-    log:
-        "logs/train/{model}/dropout-{dropout}/seed-{seed}.log",
-    benchmark:
-        "benchmarks/train/{model}/dropout-{dropout}/seed-{seed}.tsv"
-    conda:
-        ENVIRONMENT
     script:
         "../scripts/train.py"
 
@@ -45,6 +45,16 @@ rule evaluate:
         data=rules.prepare_data.output.npz,
     output:
         metrics="results/evaluate/{model}/dropout-{dropout}/seed-{seed}/metrics.json",
+    log:
+        "logs/evaluate/{model}/dropout-{dropout}/seed-{seed}.log",
+    benchmark:
+        "benchmarks/evaluate/{model}/dropout-{dropout}/seed-{seed}.tsv"
+    conda:
+        ENVIRONMENT
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=times_attempt(15),
     params:
         **code_of("evaluate.py"),
         batch_size=config["training"]["batch_size"],
@@ -52,15 +62,5 @@ rule evaluate:
         # With the lesson's validation (the test split, same batch size) the history already
         # holds these numbers, and the job reads them without starting Keras or a GPU.
         from_history=EVALUATE_FROM_HISTORY,
-    threads: 1
-    resources:
-        mem_mb=2000,
-        runtime=lambda wildcards, attempt: 15 * attempt,
-    log:
-        "logs/evaluate/{model}/dropout-{dropout}/seed-{seed}.log",
-    benchmark:
-        "benchmarks/evaluate/{model}/dropout-{dropout}/seed-{seed}.tsv"
-    conda:
-        ENVIRONMENT
     script:
         "../scripts/evaluate.py"

@@ -2,23 +2,20 @@
 import json
 from pathlib import Path
 
-from cnn_lesson import use_backend
+from cnn_lesson import evaluation, use_backend
 from cnn_lesson.logs import logging_to
 
 
 def job_metrics(smk) -> dict:
     params = smk.params
     if params.from_history:  # the last epoch validated on the test split at this batch size
-        from cnn_lesson import final_validation
-
-        return final_validation.metrics(smk.input.history, smk.input.model, smk.input.data,
-                                        params.batch_size)
-    # Imported here so that the backend's start-up messages land in the log too.
+        return evaluation.from_history(smk.input.history, smk.input.model, smk.input.data,
+                                       params.batch_size)
     use_backend(params.backend)
-    from cnn_lesson import data, evaluation
+    from cnn_lesson import data
 
-    return evaluation.evaluate(smk.input.model, data.load(smk.input.data),
-                               threads=smk.threads, batch_size=params.batch_size)
+    return evaluation.by_running(smk.input.model, data.load(smk.input.data), threads=smk.threads,
+                                 batch_size=params.batch_size)
 
 
 def main(smk):

@@ -2,7 +2,7 @@
 import json
 from pathlib import Path
 
-from cnn_lesson.tables import evaluate_line
+from cnn_lesson.evaluation import evaluate_line
 from cnn_lesson.logs import logging_to
 
 

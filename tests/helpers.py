@@ -1,0 +1,84 @@
+"""What the tests share besides fixtures: the tiny archive's maker, its config, and the command
+line that runs the workflow (the benchmark uses it too)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from cnn_lesson import synthetic
+
+PER_BATCH, N_TEST = 60, 100
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Archive:
+    """A generated archive, its checksums and the objects its members pickle."""
+
+    path: Path
+    md5: str
+    sha256: str
+    members: dict
+
+    @property
+    def bytes(self) -> bytes:
+        return self.path.read_bytes()
+
+
+def make_archive(path: Path, members: dict, raw: dict | None = None) -> Archive:
+    """Write `members` (and raw member bytes) as a CIFAR-10 archive at `path`."""
+    synthetic.write_archive(path, members, raw)
+    data = path.read_bytes()
+    return Archive(path, hashlib.md5(data).hexdigest(), hashlib.sha256(data).hexdigest(), members)
+
+
+def tiny_config(url, archive):
+    """Two models, four rates, 1-2 epochs: the episode's shape on 200 images."""
+    return {"data": {"url": url, "md5": archive.md5, "sha256": archive.sha256, "n_train": 200},
+            "experiments": [
+                {"model": "base", "dropout": [0], "epochs": 1, "figure": "04_training_history_1"},
+                {"model": "extra_layer", "dropout": [0.25, 0.5], "epochs": 2,
+                 "figure": "04_vary_dropout_rate"},
+                {"model": "extra_layer", "dropout": [0.8], "epochs": 1,
+                 "figure": "04_training_history_3"}],
+            "seeds": [1]}
+
+
+def write_config(workdir, config):
+    (workdir / "config").mkdir(parents=True, exist_ok=True)
+    (workdir / "config" / "config.yaml").write_text(yaml.safe_dump(config))
+
+
+def snakemake_command(workdir, *args, root=ROOT) -> list[str]:
+    """The command line that runs the workflow of `root` in `workdir`, as a user types it."""
+    return [sys.executable, "-m", "snakemake", "--snakefile", str(Path(root) / "Snakefile"),
+            "--directory", str(workdir), *args]
+
+
+def snakemake(workdir, *args, check=True, root=ROOT, cores=2):
+    """Run the workflow of `root` in `workdir` on `cores` cores. `root` is this repository, or a
+    copy of it with its own package, as a clone in its own environment."""
+    env = None if root == ROOT else {**os.environ, "PYTHONPATH": str(Path(root) / "src")}
+    result = subprocess.run(snakemake_command(workdir, "--cores", str(cores), *args, root=root),
+                            capture_output=True, text=True, timeout=900, env=env)
+    if check and result.returncode != 0:
+        raise AssertionError(f"snakemake failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def planned_jobs(workdir, *args, root=ROOT):
+    """Rule name -> job count of a dry run."""
+    out = snakemake(workdir, "--dry-run", "--quiet", "rules", *args, root=root).stdout
+    counts = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[1].isdigit() and parts[0] != "total":
+            counts[parts[0]] = int(parts[1])
+    return counts

@@ -1,0 +1,51 @@
+"""A job's output: everything it prints, C libraries' included, in its log; its progress on
+the terminal too; bad input as one line and exit status 1, without a traceback. Each case runs
+as a real process, as a rule's script does."""
+
+import subprocess
+import sys
+import textwrap
+
+
+def job(tmp_path, body: str) -> tuple[subprocess.CompletedProcess, str]:
+    """Run `body` inside logging_to(job.log) in a new Python process; its result and its log."""
+    script = textwrap.dedent("""
+        import logging, os
+        from cnn_lesson.errors import InputError
+        from cnn_lesson.logs import PROGRESS, logging_to
+        with logging_to("job.log"):
+        """) + textwrap.indent(textwrap.dedent(body), "    ")
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120)
+    return done, (tmp_path / "job.log").read_text()
+
+
+def test_what_a_job_prints_goes_to_its_log_and_its_progress_to_the_terminal(tmp_path):
+    done, log = job(tmp_path, """
+        os.write(2, b"a C library writes to file descriptor 2\\n")
+        print("python prints")
+        logging.getLogger("cnn_lesson").info("a log line")
+        logging.getLogger(PROGRESS).info("train base/dropout-0.00/seed-1  epoch 1/1")
+        """)
+    assert done.returncode == 0
+    for line in ("a C library writes to file descriptor 2", "python prints", "a log line",
+                 "epoch 1/1"):
+        assert line in log
+    assert done.stderr.splitlines() == ["train base/dropout-0.00/seed-1  epoch 1/1"]
+    assert done.stdout == ""
+
+
+def test_bad_input_ends_the_job_with_one_line_and_no_traceback(tmp_path):
+    done, log = job(tmp_path, """
+        raise InputError("data.n_train is 10 but the archive has 5 images; lower it.")
+        """)
+    assert done.returncode == 1 and done.stderr == "" and done.stdout == ""
+    lines = log.splitlines()
+    assert len(lines) == 1 and lines[0].endswith(
+        "ERROR cnn_lesson: data.n_train is 10 but the archive has 5 images; lower it.")
+
+
+def test_a_bug_keeps_its_traceback(tmp_path):
+    done, log = job(tmp_path, "1 / 0\n")
+    assert done.returncode == 1
+    assert "Traceback" in log and "ZeroDivisionError" in log
