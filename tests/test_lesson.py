@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from cnn_lesson import convolution as conv
-from cnn_lesson import lesson
+from cnn_lesson import lesson, plots
 from cnn_lesson.experiments import EPISODE_MODELS
 
 
@@ -94,9 +94,9 @@ def test_summaries_of_every_episode_model():
 def test_sample_grid_shows_25_titled_images():
     labels = np.arange(30) % 10
     names = [f"class{i}" for i in range(10)]
-    table = lesson.sample_table(labels, names)
+    table = plots.sample_table(labels, names)
     assert list(table["class_name"][:3]) == ["class0", "class1", "class2"] and len(table) == 25
-    figure = lesson.sample_figure(np.random.default_rng(0).random((30, 32, 32, 3)), table)
+    figure = plots.sample_figure(np.random.default_rng(0).random((30, 32, 32, 3)), table)
     assert [a.get_title() for a in figure.axes][:2] == ["class0", "class1"]
     assert len(figure.axes) == 25 and all(a.images for a in figure.axes)
 
@@ -104,7 +104,7 @@ def test_sample_grid_shows_25_titled_images():
 def test_a_subsample_smaller_than_the_grid_fills_what_it_can():
     """data.n_train may be 1..50000: with 5 images the grid shows 5 and leaves 20 cells empty."""
     labels = np.arange(5)
-    table = lesson.sample_table(labels, [f"class{i}" for i in range(10)])
+    table = plots.sample_table(labels, [f"class{i}" for i in range(10)])
     assert list(table["index"]) == [0, 1, 2, 3, 4]
-    figure = lesson.sample_figure(np.random.default_rng(0).random((5, 32, 32, 3)), table)
+    figure = plots.sample_figure(np.random.default_rng(0).random((5, 32, 32, 3)), table)
     assert [bool(a.images) for a in figure.axes] == [True] * 5 + [False] * 20

@@ -1,4 +1,4 @@
-"""What the episode prints and shows, next to what the code computes: parameters, samples."""
+"""What the episode prints, next to what the code computes: parameter counts and summaries."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import keras
 import numpy as np
 import pandas as pd
 from keras import layers
-from matplotlib.figure import Figure
 
 from cnn_lesson.experiments import EPISODE_MODELS
 from cnn_lesson.models import build_model, summary_text
@@ -104,24 +103,3 @@ def summaries() -> dict[str, str]:
         keras.backend.clear_session()
         texts[name] = summary_text(build_model(model, dropout))
     return texts
-
-
-def sample_table(labels: np.ndarray, class_names: list[str], count: int = 25) -> pd.DataFrame:
-    """The first `count` training labels (fewer if there are fewer) and their class names: what
-    04_cifar10 shows."""
-    shown = labels[:count]
-    return pd.DataFrame({"index": range(len(shown)), "label": shown,
-                         "class_name": [class_names[y] for y in shown]})
-
-
-def sample_figure(images: np.ndarray, table: pd.DataFrame) -> Figure:
-    """A 5x5 grid of the first training images, each titled with its class, as the episode
-    (empty cells where there are fewer than 25)."""
-    figure = Figure(figsize=(8, 8))
-    for cell, axes in enumerate(figure.subplots(5, 5).ravel()):
-        axes.axis("off")
-        if cell < len(table):
-            axes.imshow(images[table["index"].iloc[cell]])
-            axes.set_title(table["class_name"].iloc[cell])
-    figure.tight_layout()
-    return figure

@@ -1,7 +1,9 @@
-"""The lesson's plots, drawn with seaborn on figures that belong to no global pyplot state."""
+"""The lesson's plots and its grid of sample images, drawn on figures that belong to no global
+pyplot state. No Keras here: the jobs that draw them do not start TensorFlow."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
@@ -53,3 +55,24 @@ def chosen_title(row) -> str:
     """'extra_layer: 0.6 chosen; 0.45 within one SD' for one row of chosen_dropout.tsv."""
     ties = f"; {row.within_one_sd} within one SD" if row.within_one_sd else ""
     return f"{row.model}: {row.chosen_rate:g} chosen{ties}"
+
+
+def sample_table(labels: np.ndarray, class_names: list[str], count: int = 25) -> pd.DataFrame:
+    """The first `count` training labels (fewer if there are fewer) and their class names: what
+    04_cifar10 shows."""
+    shown = labels[:count]
+    return pd.DataFrame({"index": range(len(shown)), "label": shown,
+                         "class_name": [class_names[y] for y in shown]})
+
+
+def sample_figure(images: np.ndarray, table: pd.DataFrame) -> Figure:
+    """A 5x5 grid of the first training images, each titled with its class, as the episode
+    (empty cells where there are fewer than 25)."""
+    figure = Figure(figsize=(8, 8))
+    for cell, axes in enumerate(figure.subplots(5, 5).ravel()):
+        axes.axis("off")
+        if cell < len(table):
+            axes.imshow(images[table["index"].iloc[cell]])
+            axes.set_title(table["class_name"].iloc[cell])
+    figure.tight_layout()
+    return figure

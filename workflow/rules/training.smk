@@ -10,6 +10,9 @@ rule train:
         "logs/train/{model}/dropout-{dropout}/seed-{seed}.log",
     benchmark:
         "benchmarks/train/{model}/dropout-{dropout}/seed-{seed}.tsv"
+    # Trainings before every other job, the longest first: the short jobs (plots, evaluations,
+    # the episode's tables) then fill a core while the last training runs alone.
+    priority: epochs_of
     conda:
         ENVIRONMENT
     # A laptop's: as many 1-thread trainings side by side as there are cores (profiles/slurm

@@ -1,17 +1,14 @@
 """Rule lesson_sample_images: the first 25 training images with their classes (04_cifar10)."""
+from cnn_lesson import data, plots
 from cnn_lesson.logs import logging_to
 
 
 def main(smk):
     with logging_to(smk.log[0]):
-        # Imported here so that TensorFlow's start-up messages (lesson builds Keras models)
-        # land in the log, not on the terminal.
-        from cnn_lesson import data, lesson
-
         dataset = data.load(smk.input.data)
-        table = lesson.sample_table(dataset.y_train, dataset.class_names)
+        table = plots.sample_table(dataset.y_train, dataset.class_names)
         table.to_csv(smk.output.table, sep="\t", index=False)
-        lesson.sample_figure(dataset.x_train, table).savefig(smk.output.figure, dpi=100)
+        plots.sample_figure(dataset.x_train, table).savefig(smk.output.figure, dpi=100)
 
 
 main(snakemake)  # noqa: F821 - injected by Snakemake
