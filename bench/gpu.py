@@ -10,38 +10,13 @@ processes sharing the GPU at once. Prints one JSON line per measurement.
 
 import argparse
 import json
-import logging
 import os
-import re
 import statistics
 import subprocess
 import sys
 import time
 
-import numpy as np
-
-
-def dataset():
-    from cnn_lesson import data, synthetic
-
-    rng = np.random.default_rng(0)
-    x_train, y_train = synthetic.random_images(5000, rng)
-    x_test, y_test = synthetic.random_images(10000, rng)
-    return data.Dataset(data.scale(x_train), y_train, data.scale(x_test), y_test,
-                        synthetic.CLASS_NAMES)
-
-
-class EpochTimes(logging.Handler):
-    """Collects the seconds of each `epoch k/n - X s` line the training logs."""
-
-    def __init__(self, times: list):
-        super().__init__()
-        self.times = times
-
-    def emit(self, record):
-        found = re.match(r"epoch \d+/\d+ - ([\d.]+)s", record.getMessage())
-        if found:
-            self.times.append(float(found.group(1)))
+from timing import dataset, epoch_times
 
 
 def one_training(dropout: float, epochs: int, steps_per_execution: int) -> dict:
@@ -50,14 +25,11 @@ def one_training(dropout: float, epochs: int, steps_per_execution: int) -> dict:
 
     from cnn_lesson import backend, training
 
-    times = []
-    epoch_lines = logging.getLogger("cnn_lesson.training")
-    epoch_lines.setLevel(logging.INFO)
-    epoch_lines.addHandler(EpochTimes(times))
+    times = epoch_times()
     data = dataset()
     start = time.perf_counter()
     trained = training.fit("extra_layer", dropout, data, epochs=epochs, seed=1, threads=4,
-                           steps_per_execution=steps_per_execution)
+                           batch_size=32, steps_per_execution=steps_per_execution)
     wall = time.perf_counter() - start
     validation = {}
     for batch_size in (32, 1000):

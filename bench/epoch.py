@@ -1,0 +1,87 @@
+"""Seconds per epoch of one CPU training with the workflow's code, to compare settings side by side.
+
+    python bench/epoch.py                          # extra_layer, 1 thread, pinned to CPU 0
+    python bench/epoch.py --threads 2              # one training on CPUs 0-1
+    python bench/epoch.py --side-by-side 2         # two 1-thread trainings at once, one per CPU
+    TF_ENABLE_ONEDNN_OPTS=0 python bench/epoch.py  # TensorFlow without oneDNN
+    KERAS_BACKEND=jax python bench/epoch.py        # Keras on JAX (pip install jax first)
+
+Full-size random data (5,000 training, 10,000 validation images, batch 32, as the lesson) and
+`cnn_lesson.training.fit`, the function the `train` job runs. Prints one JSON line per training:
+the CPU, the backend, the import of Keras (and its backend), the first epoch (tracing included),
+the median of the later ones, and one validation pass (10,000 images at batch 32) timed alone.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+
+def measure(model: str, threads: int, epochs: int) -> dict:
+    """One training in this process, which runs on the CPUs it was pinned to."""
+    start = time.perf_counter()
+    import keras
+
+    imported = time.perf_counter() - start
+    from timing import dataset, epoch_times
+
+    from cnn_lesson import backend, training
+    from cnn_lesson.machine import cpu
+
+    times = epoch_times()
+    data = dataset()
+    trained = training.fit(model, 0.5, data, epochs=epochs, seed=1, threads=threads,
+                           batch_size=32)
+    test = backend.Batches(data.x_test, data.y_test, 32)
+    trained.model.evaluate(**test.arguments(), verbose=0)  # traced here, timed next
+    begin = time.perf_counter()
+    trained.model.evaluate(**test.arguments(), verbose=0)
+    validation = time.perf_counter() - begin
+    found = cpu()
+    return {"cpu": found["cpu"], "isa": found["isa"], "backend": keras.backend.backend(),
+            "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "default"), "model": model,
+            "threads": threads, "cpus": sorted(os.sched_getaffinity(0)),
+            "import_s": round(imported, 2), "first_epoch_s": round(times[0], 2),
+            "median_epoch_s": round(statistics.median(times[1:] or times), 2),
+            "validation_pass_s": round(validation, 2)}
+
+
+def side_by_side(args) -> list:
+    """`args.side_by_side` trainings at once, each in its own process on its own CPUs."""
+    workers = []
+    for index in range(args.side_by_side):
+        cpus = range(index * args.threads, (index + 1) * args.threads)
+        workers.append(subprocess.Popen(
+            [sys.executable, __file__, "--model", args.model, "--threads", str(args.threads),
+             "--epochs", str(args.epochs), "--cpus", ",".join(map(str, cpus))],
+            stdout=subprocess.PIPE, text=True))
+    return [json.loads(worker.communicate()[0].strip().splitlines()[-1]) for worker in workers]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--model", default="extra_layer", choices=["base", "extra_layer"])
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--side-by-side", type=int, default=1, metavar="N")
+    parser.add_argument("--cpus", help="CPUs to pin to (default: the first THREADS)")
+    args = parser.parse_args()
+    needed = args.side_by_side * args.threads
+    if needed > os.cpu_count():
+        parser.error(f"{needed} threads in all, but this machine has {os.cpu_count()} CPUs")
+    if args.side_by_side > 1:
+        results = side_by_side(args)
+    else:
+        cpus = args.cpus.split(",") if args.cpus else range(args.threads)
+        os.sched_setaffinity(0, {int(c) for c in cpus})
+        results = [measure(args.model, args.threads, args.epochs)]
+    for result in results:
+        print(json.dumps({**result, "side_by_side": args.side_by_side}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
