@@ -6,10 +6,10 @@
     TF_ENABLE_ONEDNN_OPTS=0 python bench/epoch.py  # TensorFlow without oneDNN
     KERAS_BACKEND=jax python bench/epoch.py        # Keras on JAX (pip install jax first)
 
-Full-size random data (5,000 training, 10,000 validation images, batch 32, as the lesson) and
+Random data as large as the lesson's (5,000 training, 10,000 validation images, batch 32) and
 `cnn_lesson.training.fit`, the function the `train` job runs. Prints one JSON line per training:
 the CPU, the backend, the import of Keras (and its backend), the first epoch (tracing included),
-the median of the later ones, and one validation pass (10,000 images at batch 32) timed alone.
+the median of the later ones, and one validation pass (the validation images) timed alone.
 """
 
 import argparse
@@ -21,7 +21,7 @@ import sys
 import time
 
 
-def measure(model: str, threads: int, epochs: int) -> dict:
+def measure(model: str, threads: int, epochs: int, images: int) -> dict:
     """One training in this process, which runs on the CPUs it was pinned to."""
     start = time.perf_counter()
     import keras
@@ -33,7 +33,7 @@ def measure(model: str, threads: int, epochs: int) -> dict:
     from cnn_lesson.machine import cpu
 
     times = epoch_times()
-    data = dataset()
+    data = dataset(images, 2 * images)
     trained = training.fit(model, 0.5, data, epochs=epochs, seed=1, threads=threads,
                            batch_size=32)
     test = backend.Batches(data.x_test, data.y_test, 32)
@@ -44,7 +44,7 @@ def measure(model: str, threads: int, epochs: int) -> dict:
     found = cpu()
     return {"cpu": found["cpu"], "isa": found["isa"], "backend": keras.backend.backend(),
             "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "default"), "model": model,
-            "threads": threads, "cpus": sorted(os.sched_getaffinity(0)),
+            "threads": threads, "images": images, "cpus": sorted(os.sched_getaffinity(0)),
             "import_s": round(imported, 2), "first_epoch_s": round(times[0], 2),
             "median_epoch_s": round(statistics.median(times[1:] or times), 2),
             "validation_pass_s": round(validation, 2)}
@@ -57,7 +57,7 @@ def side_by_side(args) -> list:
         cpus = range(index * args.threads, (index + 1) * args.threads)
         workers.append(subprocess.Popen(
             [sys.executable, __file__, "--model", args.model, "--threads", str(args.threads),
-             "--epochs", str(args.epochs), "--cpus", ",".join(map(str, cpus))],
+             "--epochs", str(args.epochs), "--images", str(args.images), "--cpus", ",".join(map(str, cpus))],
             stdout=subprocess.PIPE, text=True))
     return [json.loads(worker.communicate()[0].strip().splitlines()[-1]) for worker in workers]
 
@@ -67,6 +67,8 @@ def main():
     parser.add_argument("--model", default="extra_layer", choices=["base", "extra_layer"])
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--images", type=int, default=5000,
+                        help="training images; twice as many validate (default: the lesson's)")
     parser.add_argument("--side-by-side", type=int, default=1, metavar="N")
     parser.add_argument("--cpus", help="CPUs to pin to (default: the first THREADS)")
     args = parser.parse_args()
@@ -78,7 +80,7 @@ def main():
     else:
         cpus = args.cpus.split(",") if args.cpus else range(args.threads)
         os.sched_setaffinity(0, {int(c) for c in cpus})
-        results = [measure(args.model, args.threads, args.epochs)]
+        results = [measure(args.model, args.threads, args.epochs, args.images)]
     for result in results:
         print(json.dumps({**result, "side_by_side": args.side_by_side}), flush=True)
 

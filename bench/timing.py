@@ -7,13 +7,13 @@ import numpy as np
 from cnn_lesson.logs import PROGRESS
 
 
-def dataset():
-    """Full-size random data in the lesson's shapes: 5,000 training, 10,000 test images."""
+def dataset(n_train: int = 5000, n_test: int = 10000):
+    """Random images in the lesson's shapes, by default as many as the lesson's."""
     from cnn_lesson import data, synthetic
 
     rng = np.random.default_rng(0)
-    x_train, y_train = synthetic.random_images(5000, rng)
-    x_test, y_test = synthetic.random_images(10000, rng)
+    x_train, y_train = synthetic.random_images(n_train, rng)
+    x_test, y_test = synthetic.random_images(n_test, rng)
     return data.Dataset(data.scale(x_train), y_train, data.scale(x_test), y_test,
                         synthetic.CLASS_NAMES)
 
