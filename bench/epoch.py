@@ -15,7 +15,6 @@ the median of the later ones, and one validation pass (the validation images) ti
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -27,26 +26,20 @@ def measure(model: str, threads: int, epochs: int, images: int) -> dict:
     import keras
 
     imported = time.perf_counter() - start
-    from timing import dataset, epoch_times
+    from timing import dataset, epoch_seconds, evaluate_seconds, timed_fit
 
-    from cnn_lesson import backend, training
+    from cnn_lesson import backend
     from cnn_lesson.machine import cpu
 
-    times = epoch_times()
     data = dataset(images, 2 * images)
-    trained = training.fit(model, 0.5, data, epochs=epochs, seed=1, threads=threads,
-                           batch_size=32)
-    test = backend.Batches(data.x_test, data.y_test, 32)
-    trained.model.evaluate(**test.arguments(), verbose=0)  # traced here, timed next
-    begin = time.perf_counter()
-    trained.model.evaluate(**test.arguments(), verbose=0)
-    validation = time.perf_counter() - begin
+    trained, _, times = timed_fit(data, model, 0.5, threads, epochs)
+    validation = evaluate_seconds(trained.model,
+                                  **backend.Batches(data.x_test, data.y_test, 32).arguments())
     found = cpu()
     return {"cpu": found["cpu"], "isa": found["isa"], "backend": keras.backend.backend(),
             "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "default"), "model": model,
             "threads": threads, "images": images, "cpus": sorted(os.sched_getaffinity(0)),
-            "import_s": round(imported, 2), "first_epoch_s": round(times[0], 2),
-            "median_epoch_s": round(statistics.median(times[1:] or times), 2),
+            "import_s": round(imported, 2), **epoch_seconds(times, 2),
             "validation_pass_s": round(validation, 2)}
 
 

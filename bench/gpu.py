@@ -11,36 +11,27 @@ processes sharing the GPU at once. Prints one JSON line per measurement.
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
 
-from timing import dataset, epoch_times
+from timing import dataset, epoch_seconds, evaluate_seconds, timed_fit
 
 
 def one_training(dropout: float, epochs: int, steps_per_execution: int) -> dict:
-    """One training in this process; its per-epoch times from the history callbacks."""
+    """One training in this process; its per-epoch times from its progress lines."""
     import keras
 
-    from cnn_lesson import backend, training
+    from cnn_lesson import backend
 
-    times = epoch_times()
     data = dataset()
-    start = time.perf_counter()
-    trained = training.fit("extra_layer", dropout, data, epochs=epochs, seed=1, threads=4,
-                           batch_size=32, steps_per_execution=steps_per_execution)
-    wall = time.perf_counter() - start
-    validation = {}
-    for batch_size in (32, 1000):
-        trained.model.evaluate(data.x_test, data.y_test, batch_size=batch_size, verbose=0)
-        begin = time.perf_counter()
-        trained.model.evaluate(data.x_test, data.y_test, batch_size=batch_size, verbose=0)
-        validation[f"validate_batch_{batch_size}_s"] = round(time.perf_counter() - begin, 3)
+    trained, wall, times = timed_fit(data, "extra_layer", dropout, threads=4, epochs=epochs,
+                                     steps_per_execution=steps_per_execution)
+    validation = {f"validate_batch_{size}_s": round(evaluate_seconds(
+        trained.model, x=data.x_test, y=data.y_test, batch_size=size), 3) for size in (32, 1000)}
     return {**validation, "backend": keras.backend.backend(), "devices": backend.devices(),
             "dropout": dropout, "epochs": epochs, "steps_per_execution": steps_per_execution,
-            "wall_s": round(wall, 2), "first_epoch_s": round(times[0], 3),
-            "median_epoch_s": round(statistics.median(times[1:] or times), 3),
+            "wall_s": round(wall, 2), **epoch_seconds(times, 3),
             "final_val_loss": round(float(trained.history["val_loss"].iloc[-1]), 4)}
 
 

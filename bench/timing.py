@@ -1,6 +1,9 @@
-"""What bench/epoch.py and bench/gpu.py share: the lesson's data size and the epochs' times."""
+"""What bench/epoch.py and bench/gpu.py share: the lesson's data size, a timed training and a
+timed validation pass."""
 
 import logging
+import statistics
+import time
 
 import numpy as np
 
@@ -37,3 +40,29 @@ def epoch_times() -> list:
     progress.setLevel(logging.INFO)
     progress.addHandler(handler)
     return handler.times
+
+
+def timed_fit(data, model: str, dropout: float, threads: int, epochs: int, **options):
+    """One training as the `train` job runs it (`cnn_lesson.training.fit`, batch 32, seed 1):
+    the result, the seconds of the whole fit, and the seconds of each epoch."""
+    from cnn_lesson import training
+
+    times = epoch_times()
+    start = time.perf_counter()
+    trained = training.fit(model, dropout, data, epochs=epochs, seed=1, threads=threads,
+                           batch_size=32, **options)
+    return trained, time.perf_counter() - start, times
+
+
+def epoch_seconds(times: list, digits: int) -> dict:
+    """The first epoch (tracing included) and the median of the later ones, rounded."""
+    return {"first_epoch_s": round(times[0], digits),
+            "median_epoch_s": round(statistics.median(times[1:] or times), digits)}
+
+
+def evaluate_seconds(model, **arguments) -> float:
+    """Seconds of one `model.evaluate(**arguments)`, after an untimed one that traces it."""
+    model.evaluate(**arguments, verbose=0)
+    begin = time.perf_counter()
+    model.evaluate(**arguments, verbose=0)
+    return time.perf_counter() - begin

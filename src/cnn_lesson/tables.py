@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -39,10 +40,10 @@ def runs_table(runs: list[dict], histories: list[Path], metrics: list[Path],
     fields on which the runs' environments differ (threads, a library's version, the CPU...)
     follow as columns of their own, so runs that cannot be compared digit for digit say so.
     """
-    rows = [run_row(run, read_history(history), json.loads(Path(metric).read_text()))
+    rows = [run_row(run, read_history(history), _read_json(metric))
             for run, history, metric in zip(runs, histories, metrics, strict=True)]
     table = pd.DataFrame(rows, columns=RUN_COLUMNS + ["sweep"])
-    records = [json.loads(Path(path).read_text()) for path in provenances]
+    records = [_read_json(path) for path in provenances]
     table["environment"] = [record["environment_id"] for record in records]
     environments = pd.DataFrame([record["environment"] for record in records])
     for field in differing_fields(environments):
@@ -58,15 +59,17 @@ def differing_fields(environments: pd.DataFrame) -> list[str]:
 def environments_table(provenances: list[Path]) -> pd.DataFrame:
     """Each environment the runs were made in, once: a row per field, a column per environment
     (most runs first), and a last row counting its runs."""
-    records = [json.loads(Path(path).read_text()) for path in provenances]
-    by_id: dict[str, dict] = {}
-    counts: dict[str, int] = {}
-    for record in records:
-        by_id.setdefault(record["environment_id"], record["environment"])
-        counts[record["environment_id"]] = counts.get(record["environment_id"], 0) + 1
-    order = sorted(by_id, key=lambda found: -counts[found])
-    table = pd.DataFrame({found: {**by_id[found], "runs": counts[found]} for found in order})
+    records = [_read_json(path) for path in provenances]
+    # equal ids, equal environments (provenance.environment_id)
+    environments = {record["environment_id"]: record["environment"] for record in records}
+    counts = Counter(record["environment_id"] for record in records)
+    table = pd.DataFrame({found: {**environments[found], "runs": runs}
+                          for found, runs in counts.most_common()})
     return table.rename_axis("field").reset_index()
+
+
+def _read_json(path: Path) -> dict:
+    return json.loads(Path(path).read_text())
 
 
 def dropout_table(runs: pd.DataFrame) -> pd.DataFrame:
