@@ -26,6 +26,10 @@ rule all:
         final_targets(),
 
 
+onstart:
+    keep_finished_trainings()
+
+
 onsuccess:
     finish()
 

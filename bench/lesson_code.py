@@ -17,7 +17,7 @@ import time
 import numpy as np
 from tensorflow import keras
 
-from cnn_lesson.data import read_archive
+from cnn_lesson.archive import read_archive
 
 
 def load_data(archive):

@@ -12,13 +12,13 @@ from cnn_lesson.logs import PROGRESS
 
 def dataset(n_train: int = 5000, n_test: int = 10000):
     """Random images in the lesson's shapes, by default as many as the lesson's."""
-    from cnn_lesson import data, synthetic
+    from cnn_lesson import archive, synthetic
 
     rng = np.random.default_rng(0)
     x_train, y_train = synthetic.random_images(n_train, rng)
     x_test, y_test = synthetic.random_images(n_test, rng)
-    return data.Dataset(data.scale(x_train), y_train, data.scale(x_test), y_test,
-                        synthetic.CLASS_NAMES)
+    return archive.Dataset(archive.scale(x_train), y_train, archive.scale(x_test), y_test,
+                           synthetic.CLASS_NAMES)
 
 
 class EpochTimes(logging.Handler):

@@ -4,6 +4,7 @@ line that runs the workflow (the benchmark uses it too)."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from cnn_lesson import synthetic
+from cnn_lesson import integrity, synthetic
 
 PER_BATCH, N_TEST = 60, 100
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,3 +83,11 @@ def planned_jobs(workdir, *args, root=ROOT):
         if len(parts) == 2 and parts[1].isdigit() and parts[0] != "total":
             counts[parts[0]] = int(parts[1])
     return counts
+
+
+def unloadable_model(model: Path) -> None:
+    """Make `model` a file Keras cannot load that its training's record vouches for, as if train
+    had written it so: the check before planning passes, and the job that reads it fails."""
+    model.write_bytes(b"not a model")
+    record = model.parent / integrity.TRAINING_RECORD
+    record.write_text(json.dumps(integrity.training_record(model.parent), indent=2) + "\n")

@@ -1,17 +1,24 @@
 """The shipped config and its schema."""
 
 import copy
+import math
 import re
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-from cnn_lesson.experiments import FIGURES, MODELS, runs_from_config
+from cnn_lesson.errors import InputError
+from cnn_lesson.experiments import FIGURES, MODELS, run_for, runs_from_config
 from helpers import ROOT
 
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
+# The wildcard constraints of workflow/rules/common.smk, as written there
+WILDCARDS = dict(re.findall(r'^    (\w+)=r?"([^"]+)"', (
+    ROOT / "workflow" / "rules" / "common.smk").read_text(), re.MULTILINE))
 
 
 def shipped():
@@ -113,3 +120,42 @@ def edited(path, value):
 def test_invalid_values_are_named(path, value, message):
     with pytest.raises(WorkflowError, match=re.escape(message)):
         validate(edited(path, value), str(SCHEMA))
+
+
+# Generated configs: every number a YAML file can hold, in every numeric key. Whatever the schema
+# and the workflow's own checks accept must be planned: paths its wildcards match, one run per
+# folder, the rate read back from the folder name.
+scalars = st.one_of(st.floats(), st.floats(0, 1), st.integers(-2, 12), st.integers(-2**70, 2**70),
+                    st.booleans(), st.none(), st.text(max_size=3))
+NUMERIC_KEYS = ["dropout", "epochs", "seeds", "n_train", "validation_split", "batch_size",
+                "validation_batch_size"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(rates=st.lists(scalars, min_size=1, max_size=4), epochs=scalars,
+       seeds=st.lists(scalars, min_size=1, max_size=3), n_train=scalars, split=scalars,
+       batch=scalars, validation_batch=scalars)
+def test_every_number_the_checks_accept_is_planned_and_every_other_refused_by_key(
+        rates, epochs, seeds, n_train, split, batch, validation_batch):
+    config = {"experiments": [{"model": "extra_layer", "dropout": rates, "epochs": epochs}],
+              "seeds": seeds, "data": {"n_train": n_train},
+              "training": {"validation_split": split, "batch_size": batch,
+                           "validation_batch_size": validation_batch}}
+    try:
+        validate(config, str(SCHEMA))
+        runs = runs_from_config(config)
+    except WorkflowError as error:  # the schema's message quotes the key's path
+        assert any(f"'{key}'" in str(error) for key in NUMERIC_KEYS), error
+        return
+    except InputError as error:
+        assert str(error).startswith("config key ")
+        assert any(key in str(error).split(":")[0] for key in NUMERIC_KEYS), error
+        return
+    folders = [f"extra_layer/dropout-{run.wildcards['dropout']}/seed-{run.seed}" for run in runs]
+    assert len(set(folders)) == len(runs) == len(rates) * len(seeds)
+    for run, folder in zip(runs, folders):
+        label = run.wildcards["dropout"]
+        assert re.fullmatch(WILDCARDS["dropout"], label) and re.fullmatch(r"\d+", str(run.seed))
+        assert len(f"dropout-{label}") <= 255 and float(label) == run.dropout
+        assert run_for(runs, run.model, label, run.seed) == run
+        assert 1 <= run.epochs <= 10_000 and math.isfinite(run.dropout)

@@ -10,7 +10,8 @@ from cnn_lesson.experiments import dropout_label, runs_from_config, training_ima
 
 @pytest.mark.parametrize("rate, label", [(0, "0.00"), (0.8, "0.80"), (0.45, "0.45"),
                                          (0.15, "0.15"), (0.125, "0.125"), (0.3, "0.30"),
-                                         (0.00001, "0.00001"), (1 / 3, "0.3333333333333333")])
+                                         (0.00001, "0.00001"), (1 / 3, "0.3333333333333333"),
+                                         (-0.0, "0.00")])
 def test_every_rate_has_one_spelling_in_paths_that_the_dropout_wildcard_matches(rate, label):
     assert dropout_label(rate) == label and re.fullmatch(r"0\.\d+", label)
 

@@ -34,6 +34,14 @@ TWICE = [{"model": "extra_layer", "dropout": [0.25, 0.5], "epochs": 2},
     ({"experiments": TWICE}, [],
      "experiments[1]: extra_layer at dropout 0.50 is already asked for by experiments[0]"),
     ({}, ["--config", "seeds=three"], "'three' is not of type 'array'"),
+    # NaN passes every bound of a JSON schema (each comparison with it is false)
+    ({"experiments": [{"model": "base", "dropout": [float("nan")], "epochs": 1}]}, [],
+     "config key experiments[0].dropout[0]: nan is not a number this config can use"),
+    ({"training": {"validation_split": float("nan")}}, [],
+     "config key training.validation_split: nan is not a number this config can use"),
+    ({"experiments": [{"model": "base", "dropout": [1e-300], "epochs": 1}]}, [],
+     "config key experiments[0].dropout: the rate 1e-300 has 300 decimals written out"),
+    ({"training": {"batch_size": 2**70}}, [], "is greater than the maximum of 50000"),
 ])
 def test_bad_values_stop_before_any_job_naming_the_key(tmp_path, tiny_archive, change, options,
                                                       message):
@@ -60,6 +68,26 @@ def test_a_rate_of_any_precision_is_planned(tmp_path, tiny_archive):
     write_config(tmp_path, config)
     out = snakemake(tmp_path, "--dry-run").stdout
     assert "results/train/extra_layer/dropout-0.00001/seed-1/model.keras" in out
+
+
+def test_a_negative_zero_rate_is_the_rate_zero(tmp_path, tiny_archive):
+    config = tiny_config(tiny_archive.path.as_uri(), tiny_archive)
+    config["experiments"][0]["dropout"] = [-0.0]
+    write_config(tmp_path, config)
+    assert "-0.0" in (tmp_path / "config/config.yaml").read_text()
+    out = snakemake(tmp_path, "--dry-run").stdout
+    assert "results/train/base/dropout-0.00/seed-1/model.keras" in out
+
+
+def test_a_target_that_the_config_does_not_make_says_what_it_makes(tmp_path, tiny_archive):
+    write_config(tmp_path, tiny_config(tiny_archive.path.as_uri(), tiny_archive))
+    result = snakemake(tmp_path, "--dry-run", "results/plots/base/dropout-0.5/seed-1/loss.png",
+                       check=False)
+    console = result.stdout + result.stderr
+    assert result.returncode != 0 and "StopIteration" not in console
+    assert ("a target names the run base/dropout-0.5/seed-1, which this config does not ask "
+            "for. It asks for: base at dropout 0.00; extra_layer at dropout 0.25, 0.50, 0.80; "
+            "seeds 1.") in console
 
 
 def test_a_config_file_that_is_not_text_is_named(tmp_path, tiny_archive):

@@ -2,10 +2,13 @@
 
 import platform
 import shutil
+import subprocess
 from importlib import metadata
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cnn_lesson import machine, provenance, sources
 from helpers import ROOT
@@ -93,3 +96,48 @@ def test_memory_left_under_a_cgroup_limit_counts(tmp_path, monkeypatch):
     (group / "memory.limit_in_bytes").write_text(f"{2**63 - 4096}\n")  # v1's "no limit"
     assert machine._cgroup_memory_left(tmp_path) is None
     assert machine.available_memory_mb() > 0
+
+
+# What `dirty` and `commit` say, for code in every state git knows: generated mixes of files
+# committed as they ran, modified since, untracked, ignored, or outside the repository.
+STATES = ["committed", "modified", "untracked", "ignored", "outside"]
+
+
+def git_in(folder, *args):
+    return subprocess.run(["git", "-C", str(folder), "-c", "user.name=test",
+                           "-c", "user.email=test@example.org", *args],
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(states=st.lists(st.sampled_from(STATES), min_size=1, max_size=4))
+def test_dirty_unless_every_file_that_ran_is_in_the_commit_as_it_ran(tmp_path_factory, states):
+    base = tmp_path_factory.mktemp("code")
+    repository, outside = base / "workflow", base / "elsewhere"
+    repository.mkdir()
+    outside.mkdir()
+    git_in(repository, "init", "-q")
+    (repository / ".gitignore").write_text("ignored_*\n")
+    code = []
+    for index, state in enumerate(states):
+        folder = outside if state == "outside" else repository
+        code.append(folder / f"{'ignored_' if state == 'ignored' else ''}module_{index}.py")
+        code[-1].write_text(f"X = {index}\n")
+    committed = [str(path) for path, state in zip(code, states)
+                 if state in ("committed", "modified")]
+    git_in(repository, "add", ".gitignore", *committed)
+    git_in(repository, "commit", "-q", "-m", "the workflow")
+    for path, state in zip(code, states):
+        if state == "modified":
+            path.write_text("X = 'changed'\n")
+
+    found = provenance.git_state(code, repository)
+    assert found["dirty"] == (set(states) != {"committed"})
+    assert found["commit"] == (git_in(repository, "rev-parse", "HEAD") if committed else "")
+
+
+def test_code_outside_any_repository_is_dirty_and_names_no_commit(tmp_path):
+    module = tmp_path / "module.py"
+    module.write_text("X = 1\n")
+    assert provenance.git_state([module], tmp_path) == {"commit": "", "dirty": True}

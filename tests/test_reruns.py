@@ -117,16 +117,39 @@ def run_as_user(command: str, workdir: Path) -> None:
                    check=True, capture_output=True, timeout=600)
 
 
-def test_a_truncated_npz_stops_the_run_and_costs_no_finished_work(finished, tmp_path):
+def truncate(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[:1000])
+
+
+DATA = "results/data"
+# The states of results/data/ that would have cost finished trainings, what the run says, and
+# whether the command it names makes the data again alone.
+DAMAGED_DATA = {
+    "truncated": ([(truncate, "cifar10.npz")],
+                  "results/data/cifar10.npz is not the file prepare_data wrote (1,000 bytes"),
+    "truncated, record lost": (
+        [(truncate, "cifar10.npz"), (Path.unlink, "cifar10.json")],
+        "results/data/cifar10.npz cannot be checked: its record results/data/cifar10.json, "
+        "which prepare_data writes beside it, is missing."),
+    "record not JSON": (
+        [(lambda path: path.write_text("{not json"), "cifar10.json")],
+        "its record results/data/cifar10.json, which prepare_data writes beside it, is "
+        "unreadable (JSONDecodeError"),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGED_DATA))
+def test_damaged_data_stops_the_run_and_costs_no_finished_work(finished, tmp_path, damage):
+    changes, expected = DAMAGED_DATA[damage]
     workdir = copy_of(finished, tmp_path)
-    npz = workdir / "results/data/cifar10.npz"
-    npz.write_bytes(npz.read_bytes()[:1000])
+    for change, name in changes:
+        change(workdir / DATA / name)
     before = finished_files(workdir)
 
     failed = snakemake(workdir, check=False)
     message = failed.stdout + failed.stderr
     assert failed.returncode != 0
-    assert "results/data/cifar10.npz is not the file prepare_data wrote (1,000 bytes" in message
+    assert expected in message
     assert "Nothing was run or deleted" in message and "Traceback" not in message
     assert finished_files(workdir) == before
 
@@ -134,6 +157,46 @@ def test_a_truncated_npz_stops_the_run_and_costs_no_finished_work(finished, tmp_
     assert "Nothing to be done" in dry_run(workdir)
     trained = {path: content for path, content in before.items() if "train" in path.parts}
     assert {path: finished_files(workdir)[path] for path in trained} == trained
+
+
+def test_a_deleted_npz_costs_no_finished_training_when_a_new_one_needs_it(finished, tmp_path):
+    """Snakemake reruns whatever reads a file that is made again: the .npz alone first."""
+    workdir = copy_of(finished, tmp_path)
+    (workdir / DATA / "cifar10.npz").unlink()
+    config = workdir / "config/config.yaml"
+    config.write_text(config.read_text().replace("- 0.25\n", "- 0.25\n  - 0.3\n"))
+    before = finished_files(workdir)
+    assert planned_jobs(workdir)["train"] == 5  # what Snakemake would do
+
+    failed = snakemake(workdir, check=False)
+    message = failed.stdout + failed.stderr
+    assert failed.returncode != 0
+    assert ("results/data/cifar10.npz is missing and will be made again, and Snakemake would "
+            "run 4 finished training(s) again because of it") in message
+    assert finished_files(workdir) == before
+
+    run_as_user(remedy(message), workdir)
+    assert planned_jobs(workdir)["train"] == 1  # the new rate only
+
+
+def test_a_damaged_model_below_a_finished_evaluation_costs_nothing(finished, tmp_path):
+    workdir = copy_of(finished, tmp_path)
+    run = "results/train/extra_layer/dropout-0.50/seed-1"
+    truncate(workdir / run / "model.keras")
+    before = finished_files(workdir)
+
+    failed = snakemake(workdir, check=False)
+    message = failed.stdout + failed.stderr
+    assert failed.returncode != 0 and "Traceback" not in message
+    assert f"{run}/model.keras is not the file train wrote (1,000 bytes" in message
+    assert finished_files(workdir) == before  # its metrics.json included
+
+    run_as_user(remedy(message), workdir)  # trains it again, alone
+    assert planned_jobs(workdir) == {"evaluate": 1, "aggregate": 1, "lesson_dropout": 1,
+                                     "all": 1}
+    snakemake(workdir)
+    metrics = f"results/evaluate/{run.removeprefix('results/train/')}/metrics.json"
+    assert (workdir / metrics).read_bytes() == before[workdir / metrics][0]
 
 
 def test_an_edited_npz_of_the_right_size_is_caught_too(finished, tmp_path):
@@ -155,7 +218,7 @@ def test_a_damaged_archive_stops_the_run_and_a_verified_copy_reruns_nothing(fini
     failed = snakemake(workdir, check=False)
     assert failed.returncode != 0
     assert "resources/cifar-10-python.tar.gz has md5 " in failed.stderr
-    assert "rm resources/cifar-10-python.tar.gz && snakemake --cores all " in failed.stderr
+    assert "rm -f resources/cifar-10-python.tar.gz && snakemake --cores all " in failed.stderr
     assert finished_files(workdir) == before
     archive.write_bytes(original)  # what fetching it again gives: a new date, the same bytes
     assert "Nothing to be done" in dry_run(workdir)

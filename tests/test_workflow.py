@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from cnn_lesson import lesson, provenance
+from cnn_lesson import integrity, lesson, provenance, sources
 from helpers import ROOT, planned_jobs, snakemake, tiny_config, write_config
 from servers import Route, Server
 
@@ -38,7 +38,7 @@ def test_every_expected_file_is_written(finished):
                 "logs/prepare_data.log", "logs/aggregate.log", "benchmarks/prepare_data.tsv"]
     for run in RUNS:
         expected += [f"results/train/{run}/{name}"
-                     for name in ("model.keras", "history.tsv", "summary.txt", "provenance.json")]
+                     for name in (*integrity.TRAINING_FILES, integrity.TRAINING_RECORD)]
         expected += [f"results/evaluate/{run}/metrics.json", f"results/plots/{run}/accuracy.png",
                      f"results/plots/{run}/loss.png", f"logs/train/{run}.log",
                      f"logs/evaluate/{run}.log", f"benchmarks/train/{run}.tsv"]
@@ -96,8 +96,25 @@ def test_every_training_records_what_made_it(finished):
     environment = record["environment"]
     assert environment == provenance.environment("tensorflow", threads=1)
     assert record["environment_id"] == provenance.environment_id(environment)
-    assert record["workflow"] == {"version": metadata.version("cnn-lesson"), "commit": git(
-        "rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain", "--untracked-files=no"))}
+    code = sources.code_files(ROOT / "workflow/scripts/train.py")
+    ran = [str(path.relative_to(ROOT)) for path in code]
+    assert record["workflow"] == {
+        "version": metadata.version("cnn-lesson"), "commit": git("rev-parse", "HEAD"),
+        # whether any file of the code that ran differs from the commit, or is not in it
+        "dirty": bool(git("status", "--porcelain", "--untracked-files=all", "--", *ran))
+        or len(git("ls-files", "--", *ran).split()) < len(ran),
+        "code": {sources.label(path, ROOT): sources.digest(path) for path in code}}
+    params = sources.code_params(ROOT / "workflow/scripts/train.py", ROOT)
+    assert sorted(params.values()) == sorted(
+        f"code of {name}: {digest}" for name, digest in record["workflow"]["code"].items())
+
+
+def test_every_training_records_the_size_and_checksum_of_what_it_wrote(finished):
+    for run in RUNS:
+        folder = finished / "results/train" / run
+        record = json.loads((folder / integrity.TRAINING_RECORD).read_text())
+        assert record == integrity.training_record(folder)
+        integrity.check_training(folder)
 
 
 def test_the_tables_name_the_environment_once(finished):

@@ -3,6 +3,7 @@ workflow is planned, so no Keras here."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -23,6 +24,8 @@ SWEEP_FIGURE = "04_vary_dropout_rate"
 FIGURES = [HISTORY_FIGURE.format(n=n) for n in HISTORIES] + [SWEEP_FIGURE]
 # The run whose `evaluate` line the episode prints: the dropout model's.
 EVALUATED_FIGURE = HISTORY_FIGURE.format(n="3")
+# A rate's folder name, dropout-0.…, holds its decimals written out: at most this many.
+MAX_DECIMALS = 32
 
 
 @dataclass(frozen=True)
@@ -44,9 +47,24 @@ class Run:
 
 def dropout_label(rate: float) -> str:
     """The one spelling of a dropout rate in paths: two decimals at least (0.8 -> '0.80'), as
-    many as it takes, never an exponent (0.00001 -> '0.00001')."""
+    many as it takes, never an exponent (0.00001 -> '0.00001'), never a sign (-0.0 -> '0.00')."""
+    rate = float(rate) + 0.0  # -0.0 + 0.0 is 0.0
     label = f"{rate:.2f}"
-    return label if float(label) == rate else format(Decimal(repr(float(rate))), "f")
+    return label if float(label) == rate else format(Decimal(repr(rate)), "f")
+
+
+def check_numbers(node, where: str = "") -> None:
+    """Refuse a number no config can mean, NaN or an infinity, naming its key: JSON schema's
+    bounds let NaN through (every comparison with it is false)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            check_numbers(value, f"{where}.{key}" if where else str(key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            check_numbers(value, f"{where}[{index}]")
+    elif isinstance(node, float) and not math.isfinite(node):
+        raise InputError(f"config key {where}: {node} is not a number this config can use; "
+                         f"give a finite one.")
 
 
 def training_images(n_train: int, validation_split: float) -> int:
@@ -65,22 +83,62 @@ def runs_from_config(config: dict) -> list[Run]:
     """Every run the config asks for, in config order. Refuses what its schema cannot: the same
     run asked for twice, a figure asked of the wrong experiment or of two, a validation split
     that leaves no image on one side."""
+    check_numbers(config)
     _check_figures(config["experiments"])
     training_images(config["data"]["n_train"], config["training"]["validation_split"])
     runs, seen = [], {}
     for index, experiment in enumerate(config["experiments"]):
         key, model, rates = f"experiments[{index}]", experiment["model"], experiment["dropout"]
         for rate in rates:
-            label = dropout_label(rate)
+            label = _checked_label(rate, f"{key}.dropout")
             if (model, label) in seen:
                 raise InputError(
                     f"config key {key}: {model} at dropout {label} is already asked for by "
                     f"{seen[model, label]}; remove one of them (a run is a model and a rate)."
                 )
             seen[model, label] = key
-            runs += [Run(model, float(rate), seed, experiment["epochs"], len(rates) > 1,
+            runs += [Run(model, float(label), seed, experiment["epochs"], len(rates) > 1,
                          experiment.get("figure")) for seed in config["seeds"]]
     return runs
+
+
+def _checked_label(rate: float, key: str) -> str:
+    label = dropout_label(rate)
+    decimals = len(label) - 2
+    if decimals > MAX_DECIMALS:
+        raise InputError(
+            f"config key {key}: the rate {rate!r} has {decimals} decimals written out, as its "
+            f"folder name (dropout-{label[:10]}...) would hold them; round it to at most "
+            f"{MAX_DECIMALS} decimals.")
+    return label
+
+
+def run_for(runs: list[Run], model: str, label: str, seed: int) -> Run:
+    """The run of `runs` whose files a path names; InputError naming what was asked for and
+    what the config asks for if there is none (a typo in a target, a run of another config)."""
+    for run in runs:
+        if run.wildcards == {"model": model, "dropout": label, "seed": seed}:
+            return run
+    raise InputError(
+        f"a target names the run {model}/dropout-{label}/seed-{seed}, which this config does "
+        f"not ask for. It asks for: {describe(runs)}. Name one of those (a rate is written with "
+        f"two decimals at least, e.g. dropout-0.50), or add the run to the config's "
+        f"experiments and seeds.")
+
+
+def describe(runs: list[Run], most: int = 12) -> str:
+    """The runs as a reader scans them: each model with its rates, then the seeds."""
+    rates: dict[str, list[str]] = {}
+    for run in runs:
+        labels = rates.setdefault(run.model, [])
+        if run.wildcards["dropout"] not in labels:
+            labels.append(run.wildcards["dropout"])
+    models = [f"{model} at dropout {', '.join(labels[:most])}"
+              f"{f' and {len(labels) - most} more' if len(labels) > most else ''}"
+              for model, labels in rates.items()]
+    seeds = sorted({run.seed for run in runs})
+    return f"{'; '.join(models)}; seeds {', '.join(map(str, seeds[:most]))}" + (
+        f" and {len(seeds) - most} more" if len(seeds) > most else "")
 
 
 def _check_figures(experiments: list[dict]) -> None:

@@ -14,7 +14,7 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-import cnn_lesson
+from cnn_lesson import sources
 from cnn_lesson.machine import cpu
 
 # Packages whose versions change the numbers; the backend's own is added when it is in use.
@@ -94,28 +94,47 @@ def digest(value: dict) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()
 
 
-def workflow_version() -> dict[str, str | bool]:
-    """The package's version and, in a git checkout, the commit and whether files differ from it."""
-    version = {"version": _version("cnn-lesson"), "commit": "", "dirty": False}
-    folder = Path(cnn_lesson.__file__).parent
-    commit = _git(folder, "rev-parse", "HEAD")
-    if commit:
-        status = _git(folder, "status", "--porcelain", "--untracked-files=no")
-        version.update(commit=commit, dirty=bool(status))
-    return version
+def workflow_version(code: list[Path], root: Path) -> dict:
+    """The package's version; a digest of each file of `code` that ran (its script and package
+    modules, named as in the rules' params, relative to the workflow's folder `root`); and the
+    commit of the git repository that holds that code, `dirty` unless every file is in that
+    commit as it ran."""
+    return {"version": _version("cnn-lesson"), **git_state(code, root),
+            "code": {sources.label(path, root): sources.digest(path) for path in code}}
 
 
-def _git(folder: Path, *args: str) -> str:
+def git_state(code: list[Path], root: Path) -> dict[str, str | bool]:
+    """The commit of the git repository of the workflow's folder `root`, if it tracks any file
+    of `code` (none where it does not: a copy of the workflow inside another repository), and
+    whether any file of `code` is untracked, ignored, modified or outside it (`dirty`; always so
+    where no repository holds the code)."""
+    top = _git(Path(root), "rev-parse", "--show-toplevel")
+    if not top:
+        return {"commit": "", "dirty": True}
+    top = Path(top).resolve()
+    code = [Path(path).resolve() for path in code]
+    inside = [str(path) for path in code if path.is_relative_to(top)]
+    tracked = (_git(top, "ls-files", "--", *inside) or "").splitlines() if inside else []
+    changed = _git(top, "status", "--porcelain", "--ignored", "--untracked-files=all", "--",
+                   *inside) if inside else None
+    clean = len(tracked) == len(code) and changed == ""
+    return {"commit": (_git(top, "rev-parse", "HEAD") or "") if tracked else "",
+            "dirty": not clean}
+
+
+def _git(folder: Path, *args: str) -> str | None:
+    """What `git -C folder args` prints, or None where it fails (no git, not a repository)."""
     try:
         done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True,
                               timeout=30)
     except (OSError, subprocess.TimeoutExpired):
-        return ""
-    return done.stdout.strip() if done.returncode == 0 else ""
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
 
 
-def record(run: dict, backend: str, threads: int) -> dict:
-    """What made one training: its config (and a digest of it), environment and workflow version."""
+def record(run: dict, backend: str, threads: int, code: list[Path], root: Path) -> dict:
+    """What made one training: its config (and a digest of it), environment, and the workflow's
+    version and code (`code`: the files the job ran; `root`: the workflow's folder)."""
     found = environment(backend, threads)
     return {"run": run, "config_digest": digest(run)[:12], "environment": found,
-            "environment_id": environment_id(found), "workflow": workflow_version()}
+            "environment_id": environment_id(found), "workflow": workflow_version(code, root)}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cnn_lesson.data import FOLDER, META, TEST_BATCH, TRAIN_BATCHES
+from cnn_lesson.archive import FOLDER, META, TEST_BATCH, TRAIN_BATCHES
 
 CLASS_NAMES = ["airplane", "automobile", "bird", "cat", "deer",
                "dog", "frog", "horse", "ship", "truck"]

@@ -7,7 +7,7 @@ from snakemake.logging import logger
 from snakemake.utils import validate
 
 from cnn_lesson import summary
-from cnn_lesson.data import check_stored_data
+from cnn_lesson.integrity import check_stored_data, check_training
 from cnn_lesson.errors import InputError
 from cnn_lesson.evaluation import history_holds_test_metrics
 from cnn_lesson.experiments import (
@@ -19,6 +19,7 @@ from cnn_lesson.experiments import (
     MODELS,
     SWEEP_FIGURE,
     figure_runs,
+    run_for,
     runs_from_config,
 )
 from cnn_lesson.files import remove_empty_folders
@@ -82,9 +83,12 @@ DATA_RECIPE = data_recipe()
 
 
 def check_intermediates():
-    """Stop before anything is planned if the archive or the prepared .npz is not the file
-    written (truncated, damaged, edited): Snakemake would rerun every job that reads it,
-    deleting their finished outputs first, and each would fail."""
+    """Stop before anything is planned if a file that finished results were made from is not
+    the file written (truncated, damaged, edited) or cannot be checked: the archive, the prepared
+    .npz, a training's outputs. Snakemake would rerun every job that reads it, deleting their
+    finished outputs first, and each would fail (cnn_lesson.integrity)."""
+    if not IN_CHARGE:
+        return
     try:
         check_stored_data(
             rules.download_cifar10.output.archive,
@@ -94,6 +98,8 @@ def check_intermediates():
             config["data"]["md5"],
             config["data"]["sha256"],
         )
+        for record in dict.fromkeys(run_files(rules.train.output.checksums)):
+            check_training(Path(record).parent)
     except InputError as error:
         raise WorkflowError(str(error)) from None
 
@@ -110,12 +116,10 @@ def times_attempt(amount):
 
 def run_of(wildcards):
     """The configured run that the wildcards of a train or evaluate job name."""
-    return next(
-        run
-        for run in RUNS
-        if run.wildcards
-        == {"model": wildcards.model, "dropout": wildcards.dropout, "seed": int(wildcards.seed)}
-    )
+    try:
+        return run_for(RUNS, wildcards.model, wildcards.dropout, int(wildcards.seed))
+    except InputError as error:
+        raise WorkflowError(str(error)) from None
 
 
 def epochs_of(wildcards):
@@ -196,6 +200,32 @@ def check_results_config():
             f"made with another config. This run makes this config's runs, and a report built "
             f"with it shows them; to report on the others, give the --configfile (and "
             f"--directory) you made them with."
+        )
+
+
+def keep_finished_trainings():
+    """Before any job starts: stop if finished trainings would run again only because the
+    prepared data is made again while nothing it is made from changed (the .npz was deleted):
+    Snakemake reruns whatever reads a file that is made again, though the same archive makes the
+    same file. Made alone first, it costs them nothing (their input's checksum is unchanged)."""
+    if not IN_CHARGE:
+        return
+    dag = workflow.dag  # not documented, but long stable: the jobs this run will start
+    reasons = {job: set(dag.reason(job).get_names()) for job in dag.needrun_jobs()}
+    remade = {"output files have to be generated"}
+    if not any(job.rule.name == "prepare_data" and why == remade for job, why in reasons.items()):
+        return
+    again = {"input files updated by another job"}
+    trainings = [job for job, why in reasons.items() if job.rule.name == "train" and why == again]
+    if trainings:
+        npz = rules.prepare_data.output.npz
+        raise WorkflowError(
+            f"{npz} is missing and will be made again, and Snakemake would run "
+            f"{len(trainings)} finished training(s) again because of it, though the same "
+            f"archive makes the same file. Nothing was run or deleted. Make it alone first: "
+            f"`snakemake --cores all {npz}` (add the --configfile or --directory you ran with), "
+            f"then run as before: the finished trainings are kept. To train them again anyway, "
+            f"add --forcerun prepare_data."
         )
 
 

@@ -38,7 +38,3 @@ rule prepare_data:
         recipe=DATA_RECIPE,
     script:
         "../scripts/prepare_data.py"
-
-
-# A damaged archive or .npz stops the run here, before any job that reads it is planned.
-check_intermediates()

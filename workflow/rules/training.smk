@@ -6,6 +6,8 @@ rule train:
         history="results/train/{model}/dropout-{dropout}/seed-{seed}/history.tsv",
         summary="results/train/{model}/dropout-{dropout}/seed-{seed}/summary.txt",
         provenance="results/train/{model}/dropout-{dropout}/seed-{seed}/provenance.json",
+        # the size and SHA-256 of the four above, checked before anything reads them again
+        checksums="results/train/{model}/dropout-{dropout}/seed-{seed}/checksums.json",
     log:
         "logs/train/{model}/dropout-{dropout}/seed-{seed}.log",
     benchmark:
@@ -46,6 +48,8 @@ rule evaluate:
         model=rules.train.output.model,
         history=rules.train.output.history,
         data=rules.prepare_data.output.npz,
+        # a training that lost its record cannot be checked: it is made again
+        checksums=rules.train.output.checksums,
     output:
         metrics="results/evaluate/{model}/dropout-{dropout}/seed-{seed}/metrics.json",
     log:
@@ -67,3 +71,7 @@ rule evaluate:
         from_history=EVALUATE_FROM_HISTORY,
     script:
         "../scripts/evaluate.py"
+
+
+# A damaged archive, .npz or training output stops the run here, before any job is planned.
+check_intermediates()

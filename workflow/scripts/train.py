@@ -13,7 +13,7 @@ def main(smk):
         use_backend(smk.params.backend)
         import keras
 
-        from cnn_lesson import data, provenance, training
+        from cnn_lesson import data, integrity, provenance, sources, training
 
         run = {"model": smk.wildcards.model, "dropout": float(smk.wildcards.dropout),
                "seed": int(smk.wildcards.seed), "epochs": smk.params.epochs,
@@ -29,8 +29,13 @@ def main(smk):
         trained.model.save(smk.output.model)
         trained.history.to_csv(smk.output.history, sep="\t")
         Path(smk.output.summary).write_text(trained.summary)
-        made_by = provenance.record(run, keras.backend.backend(), smk.threads)
+        scripts = Path(smk.scriptdir).resolve()  # may be given as workflow/rules/../scripts
+        made_by = provenance.record(run, keras.backend.backend(), smk.threads,
+                                    sources.code_files(scripts / "train.py"), scripts.parents[1])
         Path(smk.output.provenance).write_text(json.dumps(made_by, indent=2) + "\n")
+        # Last: what the files above are, so that a later change to one of them is caught
+        record = integrity.training_record(Path(smk.output.model).parent)
+        Path(smk.output.checksums).write_text(json.dumps(record, indent=2) + "\n")
         training.Checkpoint.remove(smk.params.checkpoint)
 
 

@@ -1,0 +1,128 @@
+"""What the jobs that others read from wrote, recorded beside it, and checked before anything is
+planned: a damaged file that finished results were made from stops the run, naming the command
+that makes it again alone, instead of Snakemake rerunning those results on it (deleting them
+first) and failing.
+
+`prepare_data` writes `results/data/cifar10.json` beside the .npz (what it was made from, and the
+file's size and SHA-256); `train` writes `checksums.json` beside its outputs. A file is hashed
+again only where it was modified after its record was written, so an intact folder costs a
+`stat` per file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from cnn_lesson.download import check_archive
+from cnn_lesson.errors import InputError
+from cnn_lesson.files import check_unchanged, fingerprint
+
+# What each training's record covers: every file of its folder but the record itself.
+TRAINING_FILES = ("model.keras", "history.tsv", "summary.txt", "provenance.json")
+TRAINING_RECORD = "checksums.json"
+SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def data_record(npz: Path, recipe: str) -> dict:
+    """What prepare_data writes beside the .npz, after it: what it is made from, and its
+    fingerprint (the record's own time tells when that was taken)."""
+    return {"recipe": recipe, "file": fingerprint(npz)}
+
+
+def training_record(folder: Path) -> dict:
+    """What train writes beside its outputs, after them: each one's fingerprint."""
+    return {name: fingerprint(Path(folder) / name) for name in TRAINING_FILES}
+
+
+class Unreadable(Exception):
+    """A record that is not the JSON its writer writes."""
+
+
+def read_record(path: Path, names: tuple[str, ...]) -> dict:
+    """The record at `path`, a JSON object whose `names` are fingerprints; Unreadable if not."""
+    try:
+        record = json.loads(Path(path).read_bytes())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise Unreadable(f"{type(error).__name__}: {error}") from None
+    if not isinstance(record, dict):
+        raise Unreadable(f"a JSON {type(record).__name__}, not an object")
+    for name in names:
+        if not _is_fingerprint(record.get(name)):
+            raise Unreadable(f"no size and SHA-256 under {name!r}")
+    return record
+
+
+def _is_fingerprint(value) -> bool:
+    return (isinstance(value, dict) and type(value.get("bytes")) is int and value["bytes"] >= 0
+            and isinstance(value.get("sha256"), str) and bool(SHA256.fullmatch(value["sha256"])))
+
+
+def check_stored_data(archive: Path, npz: Path, record_path: Path, recipe: str, md5: str,
+                      sha256: str | None) -> None:
+    """Refuse an archive or prepared .npz that changed after prepare_data wrote its record
+    (truncated, damaged, edited), and a .npz whose record is missing or unreadable, so cannot be
+    checked: Snakemake would rerun every training on it, deleting their finished outputs first.
+    Nothing to check where there is no .npz (prepare_data makes it when something needs it) or
+    where the recipe changed (then prepare_data and the trainings rerun anyway)."""
+    archive, npz, record_path = Path(archive), Path(npz), Path(record_path)
+    again = (f"Nothing was run or deleted. Make both again, alone: {_alone(npz, record_path)}, "
+             f"then run as before: the finished trainings are kept, as the same archive gives "
+             f"the same file.")
+    if not npz.is_file():
+        return
+    try:
+        written = read_record(record_path, ("file",))
+    except Unreadable as error:
+        problem = "is missing" if not record_path.exists() else f"is unreadable ({error})"
+        raise InputError(f"{npz} cannot be checked: its record {record_path}, which "
+                         f"prepare_data writes beside it, {problem}. {again}") from None
+    if written.get("recipe") != recipe:
+        return
+    recorded_ns = record_path.stat().st_mtime_ns
+    if archive.is_file() and archive.stat().st_mtime_ns > recorded_ns:
+        check_archive(archive, md5, sha256, (
+            f"Nothing was run or deleted. Fetch it again, alone: {_alone(archive)}, then run as "
+            f"before: nothing else reruns, as a verified copy is the same file."))
+    _check_file(npz, written["file"], recorded_ns, "prepare_data", again)
+
+
+def check_training(folder: Path) -> None:
+    """Refuse a training's output that changed after train wrote its record (a model.keras
+    truncated, a history edited...), and a record that is unreadable: its evaluation, plots and
+    tables would be made again from it, or fail on it, deleting what they had made. Nothing to
+    check where there is no record: without it the training runs again anyway."""
+    folder = Path(folder)
+    record_path = folder / TRAINING_RECORD
+    if not record_path.exists():
+        return
+    again = (f"Nothing was run or deleted. Train it again, alone: "
+             f"`rm -r {folder} && snakemake --cores all {folder / 'model.keras'}` (add the "
+             f"--configfile or --directory you ran with), then run as before.")
+    try:
+        written = read_record(record_path, TRAINING_FILES)
+    except Unreadable as error:
+        raise InputError(f"{folder}: its record {record_path}, which train writes beside its "
+                         f"outputs, is unreadable ({error}), so they cannot be checked. "
+                         f"{again}") from None
+    recorded_ns = record_path.stat().st_mtime_ns
+    for name in TRAINING_FILES:
+        if (folder / name).exists():
+            _check_file(folder / name, written[name], recorded_ns, "train", again)
+
+
+def _check_file(path: Path, expected: dict, recorded_ns: int, writer: str,
+                what_to_do: str) -> None:
+    try:
+        check_unchanged(path, expected, recorded_ns, writer, what_to_do)
+    except OSError as error:
+        raise InputError(f"{path} cannot be read ({error.strerror or error}). {what_to_do}") \
+            from None
+
+
+def _alone(target: Path, *also: Path) -> str:
+    """The command that deletes `target` (and `also`) and makes it again, nothing else."""
+    removed = " ".join(str(path) for path in (target, *also))
+    return (f"`rm -f {removed} && snakemake --cores all {target}` (add the --configfile or "
+            f"--directory you ran with)")
