@@ -27,7 +27,7 @@ rule all:
 
 
 onstart:
-    keep_finished_trainings()
+    before_any_job()
 
 
 onsuccess:

@@ -40,28 +40,35 @@ def test_a_laptop_run_takes_each_rules_own_threads_and_no_cluster_setting():
     assert args.groups == {} and RerunTrigger.CODE not in args.rerun_triggers
 
 
-def test_the_cluster_command_gets_the_slurm_profiles_threads_and_groups():
+def test_the_cluster_command_gets_the_slurm_profiles_threads_and_no_groups():
     args = parsed("--profile", SLURM)
     assert args.executor == "slurm" and threads(args) == {"train": 4}
     assert args.set_resources == {}  # memory, runtime and GPU are the rules' own
-    assert args.groups == {"train": "trainings"} and args.group_components == {"trainings": 1}
+    assert args.groups == {} and args.group_components == {}  # a training per job
     assert args.retries == 2 and RerunTrigger.CODE not in args.rerun_triggers
 
 
 def test_a_site_profile_adds_to_the_slurm_profile(site):
     args = parsed("--profile", SLURM, "--profile", site)
     assert args.executor == "slurm" and threads(args) == {"train": 4}
-    assert args.groups == {"train": "trainings"}
     assert {name: value.raw for name, value in args.set_resources["train"].items()} == \
         SITE["set-resources"]["train"]
     assert args.default_resources["slurm_account"].raw == "my_project"
 
 
 def test_a_command_line_setting_changes_only_what_it_names():
-    args = parsed("--profile", SLURM, "--set-resources", "train:runtime=120",
-                  "--group-components", "trainings=2")
-    assert threads(args) == {"train": 4} and args.groups == {"train": "trainings"}
-    assert args.group_components == {"trainings": 2}
+    args = parsed("--profile", SLURM, "--set-resources", "train:gres=shard:1")
+    assert threads(args) == {"train": 4} and args.retries == 2
+    assert {name: value.raw for name, value in args.set_resources["train"].items()} == {
+        "gres": "shard:1"}
+
+
+def test_a_training_sharing_a_gpu_asks_for_a_shard_and_keeps_its_cpus_and_memory(
+        tmp_path, tiny_archive):
+    found = training_resources(tmp_path, tiny_archive, "--profile", SLURM, "--set-resources",
+                               "train:gres=shard:1")
+    assert {key: found[key] for key in ("threads", "mem_mb", "runtime", "gres")} == {
+        "threads": "4", "mem_mb": "2000", "runtime": "60", "gres": "shard:1"}
 
 
 def training_resources(tmp_path, tiny_archive, *argv) -> dict[str, str]:

@@ -1,5 +1,6 @@
 """The README's cluster command on a real one-node Slurm cluster (Debian's slurm and munge, a
-fake gres/gpu): what each job asks sbatch for, what it runs with, packing trainings, failures.
+fake gres/gpu declared with shards): what each job asks sbatch for, what it runs with,
+trainings sharing a GPU at the same time, packing refused, failures.
 
 Opt-in: with CNN_LESSON_SLURM=1 (as .ci/run sets it) and as root, these tests install Debian's
 slurm and munge with apt-get where missing and start a throw-away cluster; otherwise they skip.
@@ -11,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -25,10 +27,11 @@ DAEMONS = {"slurmctld": "run/slurmctld.pid", "slurmd": "run/slurmd.pid",
            "munged": "munge/munged.pid"}
 BROKEN_RUN = "extra_layer/dropout-0.50/seed-1"
 SWITCH = "CNN_LESSON_SLURM"
-# The test node declares 8 CPUs (a pack of two 4-CPU trainings) whatever the machine has. Slurm
-# grants a training its 4; with no cpuset on this node, Snakemake inside the job counts the
-# machine's CPUs and gives the training at most that many threads.
-NODE_CPUS, TRAIN_CPUS = 8, 4
+# The test node declares 8 CPUs (two 4-CPU trainings at once) whatever the machine has, and its
+# one GPU as 4 shards. Slurm grants a training its 4 CPUs; with no cpuset on this node,
+# Snakemake inside the job counts the machine's CPUs and gives the training at most that many
+# threads.
+NODE_CPUS, TRAIN_CPUS, SHARDS = 8, 4, 4
 THREADS_IN_JOB = min(TRAIN_CPUS, len(os.sched_getaffinity(0)))
 
 
@@ -58,7 +61,7 @@ def cluster():
     base = Path(tempfile.mkdtemp(prefix="slurm-ci-"))
     base.chmod(0o755)
     env = {**os.environ, "SLURM_CI_GPUS": "1", "SLURM_CI_CPUS": str(NODE_CPUS),
-           "SLURM_CONF": str(base / "etc/slurm.conf")}
+           "SLURM_CI_SHARDS": str(SHARDS), "SLURM_CONF": str(base / "etc/slurm.conf")}
     started = subprocess.run(["bash", SCRIPTS / "start-slurm.sh", base], env=env,
                              capture_output=True, text=True, timeout=600)
     pids = {name: int((base / path).read_text()) for name, path in DAEMONS.items()
@@ -107,19 +110,28 @@ def slurm_jobs(env: dict) -> list[dict]:
 
 
 def sbatch_lines(output: str) -> dict[str, list[str]]:
-    """The sbatch calls Snakemake made, by rule (packed trainings count as 'train')."""
+    """The sbatch calls Snakemake made, by rule."""
     calls: dict[str, list[str]] = {}
     for line in output.splitlines():
         if line.startswith("sbatch call:"):
-            rule = re.search(r"--comment rule_(?:trainings_)?([a-z_]+?)(?:_wildcards|\s)", line)
+            rule = re.search(r"--comment rule_([a-z_]+?)(?:_wildcards|\s)", line)
             calls.setdefault(rule.group(1), []).append(line.split("--wrap=")[0])
     return calls
 
 
-def tiny_workflow(workdir: Path, url: str, archive) -> Path:
+def tiny_workflow(workdir: Path, url: str, archive, config=None) -> Path:
     workdir.mkdir(parents=True, exist_ok=True)
-    write_config(workdir, tiny_config(url, archive))
+    write_config(workdir, config or tiny_config(url, archive))
     return workdir
+
+
+def four_trainings(url: str, archive) -> dict:
+    """Four trainings of three epochs: long enough for two at a time to overlap."""
+    config = tiny_config(url, archive)
+    config["data"]["n_train"] = 300
+    config["experiments"] = [{"model": "extra_layer", "dropout": [0.2, 0.4, 0.6, 0.8],
+                              "epochs": 3, "figure": "04_vary_dropout_rate"}]
+    return config
 
 
 @pytest.fixture(scope="module")
@@ -177,7 +189,7 @@ def test_only_trainings_get_a_gpu_and_every_job_completes(on_slurm):
     _, _, jobs = on_slurm
     assert {job["state"] for job in jobs} == {"COMPLETED"}
     for job in jobs:
-        assert ("gpu:1" in job["gres"]) == job["comment"].startswith("rule_trainings"), job
+        assert ("gpu:1" in job["gres"]) == job["comment"].startswith("rule_train_"), job
 
 
 def test_trainings_run_with_the_threads_slurm_gave_them(on_slurm):
@@ -191,18 +203,86 @@ def test_trainings_run_with_the_threads_slurm_gave_them(on_slurm):
     assert "CUDA_VISIBLE_DEVICES=0 names GPU(s), but the backend sees none" in log
 
 
-def test_packed_trainings_share_a_job_and_give_the_same_results(on_slurm, cluster, tmp_path,
+EPOCH_LINE = re.compile(r"^(\S+ \S+) INFO cnn_lesson\.progress: train (\S+)  epoch (\d+)/\d+ .*  "
+                        r"([\d.]+) s$", re.MULTILINE)
+
+
+def epochs(workdir: Path) -> list[dict]:
+    """Each epoch of each training, from its log: when it ended and how long it took."""
+    found = []
+    for log in (workdir / "logs/train").rglob("*.log"):
+        text = log.read_text()
+        job = re.search(r"Slurm job (\d+), CUDA_VISIBLE_DEVICES=(\S+)", text)
+        for stamp, run, epoch, seconds in EPOCH_LINE.findall(text):
+            end = datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S,%f").timestamp()
+            found.append({"run": run, "epoch": int(epoch), "start": end - float(seconds),
+                          "end": end, "job": job.group(1), "gpu": job.group(2)})
+    return sorted(found, key=lambda epoch: epoch["start"])
+
+
+def most_at_once(intervals: list[tuple[float, float]]) -> int:
+    """The most intervals that share an instant."""
+    events = sorted([(start, 1) for start, _ in intervals] + [(end, -1) for _, end in intervals])
+    running = most = 0
+    for _, change in events:
+        running += change
+        most = max(most, running)
+    return most
+
+
+@pytest.fixture(scope="module")
+def on_shards(cluster, tmp_path_factory, tiny_archive, served):
+    """Four trainings, each a job asking for a GPU shard: the README's command for a cluster
+    with GPU shards."""
+    workdir = tiny_workflow(tmp_path_factory.mktemp("on-shards"), served, tiny_archive,
+                            four_trainings(served, tiny_archive))
+    result = submit(workdir, cluster, "--set-resources", "train:gres=shard:1")
+    assert result.returncode == 0, result.stdout[-5000:]
+    return workdir, result.stdout
+
+
+def test_trainings_sharing_a_gpu_run_at_the_same_time(on_shards):
+    workdir, output = on_shards
+    calls = sbatch_lines(output)["train"]
+    assert len(calls) == 4
+    for call in calls:  # each its own job, with its own CPUs and memory, and a share of a GPU
+        assert f"--cpus-per-task={TRAIN_CPUS}" in call and "--gres=shard:1" in call
+        assert "--mem 2000" in call and "gpu" not in call
+    found = epochs(workdir)
+    assert len(found) == 4 * 3 and len({epoch["job"] for epoch in found}) == 4
+    assert {epoch["gpu"] for epoch in found} == {"0"}  # one GPU, shared
+    trainings = [(min(e["start"] for e in found if e["run"] == run),
+                  max(e["end"] for e in found if e["run"] == run))
+                 for run in {epoch["run"] for epoch in found}]
+    # as many at once as the node's CPUs allow, each on its promised threads
+    assert most_at_once(trainings) == NODE_CPUS // TRAIN_CPUS
+    assert most_at_once([(e["start"], e["end"]) for e in found]) >= 2  # epochs overlap
+    for log in (workdir / "logs/train").rglob("*.log"):
+        assert (f"TensorFlow uses {THREADS_IN_JOB} intra-op and {THREADS_IN_JOB} inter-op "
+                f"thread(s)") in log.read_text()
+
+
+def test_trainings_sharing_a_gpu_give_the_numbers_of_a_local_run(on_shards, tmp_path,
                                                                 tiny_archive, served):
-    unpacked, _, _ = on_slurm
+    workdir, _ = on_shards
+    local = tiny_workflow(tmp_path / "local", served, tiny_archive,
+                          four_trainings(served, tiny_archive))
+    snakemake(local, "--set-threads", f"train={THREADS_IN_JOB}")
+    assert result_files(workdir) == result_files(local)
+
+
+def test_packing_trainings_into_one_job_is_refused_saying_what_to_do(cluster, tmp_path,
+                                                                    tiny_archive, served):
+    """Packed, they would take turns: the plugin's job runs one job step at a time."""
     workdir = tiny_workflow(tmp_path / "packed", served, tiny_archive)
-    packed = submit(workdir, cluster, "--group-components", "trainings=2")
-    assert packed.returncode == 0, packed.stdout[-5000:]
-    calls = sbatch_lines(packed.stdout)["train"]
-    assert len(calls) == 2  # four trainings, two jobs
-    for call in calls:
-        assert f"--cpus-per-task={2 * TRAIN_CPUS}" in call and "--gres=gpu:1" in call
-        assert "--mem 4000" in call and "-t 60" in call
-    assert result_files(workdir) == result_files(unpacked)
+    before = slurm_jobs(cluster)
+    packed = submit(workdir, cluster, "--groups", "train=trainings", "--group-components",
+                    "trainings=2")
+    assert packed.returncode != 0
+    assert ("--group-components trainings=2 would pack 2 trainings into each cluster job, and "
+            "there they would run one after another") in packed.stdout
+    assert "--set-resources train:gres=shard:1" in packed.stdout
+    assert slurm_jobs(cluster) == before and not (workdir / "results").exists()
 
 
 def test_a_failing_job_fails_the_run_with_its_log_and_a_rerun_finishes(on_slurm, cluster):

@@ -20,6 +20,9 @@ def configure(threads: int, seed: int) -> None:
     log.info("backend %s, %d thread(s), seed %d, devices: %s", keras.backend.backend(),
              threads, seed, ", ".join(found) or "CPU")
     visible = os.environ.get("CUDA_VISIBLE_DEVICES", "")
+    if "SLURM_JOB_ID" in os.environ:  # which job, and which GPU it was given, whole or shared
+        log.info("Slurm job %s, CUDA_VISIBLE_DEVICES=%s", os.environ["SLURM_JOB_ID"],
+                 visible or "(unset)")
     if visible not in ("", "-1") and not found:
         log.warning("CUDA_VISIBLE_DEVICES=%s names GPU(s), but the backend sees none: "
                     "running on the CPU", visible)

@@ -203,13 +203,41 @@ def check_results_config():
         )
 
 
+def before_any_job():
+    """What is checked once the jobs to run are known, before any starts (nothing in a dry
+    run): that no finished training would run again for nothing, and that trainings are not
+    packed into cluster jobs in which they would take turns."""
+    if IN_CHARGE:
+        keep_finished_trainings()
+        refuse_packed_trainings()
+
+
+def refuse_packed_trainings():
+    """Stop a cluster run that packs several trainings into one job (--group-components): the
+    Slurm plugin runs the job's own Snakemake one job at a time, and a second job step could not
+    start while the first holds the job's GPU, so the trainings would take turns in a job asking
+    for all their CPUs and memory at once (profiles/README.md, measured on the test cluster)."""
+    group = rules.train.rule.group  # --groups or a profile's, on a cluster only
+    packed = workflow.group_settings.group_components.get(group, 1) if group else 1
+    if workflow.local_exec or packed < 2:
+        return
+    raise WorkflowError(
+        f"--group-components {group}={packed} would pack {packed} trainings into each cluster "
+        f"job, and there they would run one after another, not side by side: the Slurm plugin "
+        f"runs a job's own Snakemake one job step at a time (snakemake-executor-plugin-slurm "
+        f"issue 469), and a second step could not start while the first holds the job's GPU. "
+        f"Each job would ask for {packed} times the CPUs and memory it uses. Nothing was "
+        f"submitted. To run several trainings on one GPU at the same time, each in a job of its "
+        f"own, ask for a GPU shard where your cluster has them: --set-resources "
+        f"train:gres=shard:1 (profiles/README.md, Sharing a GPU)."
+    )
+
+
 def keep_finished_trainings():
     """Before any job starts: stop if finished trainings would run again only because the
     prepared data is made again while nothing it is made from changed (the .npz was deleted):
     Snakemake reruns whatever reads a file that is made again, though the same archive makes the
     same file. Made alone first, it costs them nothing (their input's checksum is unchanged)."""
-    if not IN_CHARGE:
-        return
     dag = workflow.dag  # not documented, but long stable: the jobs this run will start
     reasons = {job: set(dag.reason(job).get_names()) for job in dag.needrun_jobs()}
     remade = {"output files have to be generated"}
