@@ -11,6 +11,7 @@ uint8 images with one integer label each. So its memory stays near what the real
 from __future__ import annotations
 
 import io
+import math
 import pickle
 import tarfile
 import zlib
@@ -26,7 +27,7 @@ TRAIN_BATCHES = [f"{FOLDER}/data_batch_{i}" for i in range(1, 6)]
 TEST_BATCH = f"{FOLDER}/test_batch"
 META = f"{FOLDER}/batches.meta"
 IMAGE_SHAPE = (32, 32, 3)
-IMAGE_BYTES = 32 * 32 * 3
+IMAGE_BYTES = math.prod(IMAGE_SHAPE)
 N_CLASSES = 10
 # The format's bounds. A batch holds 10,000 images (30.7 MB of pixels); pickled with their labels
 # and file names by Python 2, as in the real archive, it is 31.0 MB, and by Python 3 at protocol 2
@@ -162,8 +163,7 @@ class _Members:
 
     def train(self, n_train: int, scaled: bool):
         """The first `n_train` images of the training batches, in order."""
-        images = np.empty((n_train, *IMAGE_SHAPE), np.float32 if scaled else np.uint8)
-        labels, have = np.empty(n_train, np.int64), 0
+        images, labels, have = _images(n_train, scaled), np.empty(n_train, np.int64), 0
         for member in TRAIN_BATCHES:
             if have == n_train:
                 break
@@ -181,7 +181,7 @@ class _Members:
     def split(self, member: str, scaled: bool):
         """All images of one batch."""
         rows, labels = self.batch(member)
-        images = np.empty((len(rows), *IMAGE_SHAPE), np.float32 if scaled else np.uint8)
+        images = _images(len(rows), scaled)
         _convert(rows, images, scaled)
         return images, labels
 
@@ -277,6 +277,11 @@ def _described(value: object) -> str:
     if isinstance(value, float) or (isinstance(value, int) and value.bit_length() < 64):
         return f"a {kind} ({value!r})"
     return f"a {kind}"
+
+
+def _images(count: int, scaled: bool) -> np.ndarray:
+    """Room for `count` images: float32 if they are to be scaled, else uint8."""
+    return np.empty((count, *IMAGE_SHAPE), np.float32 if scaled else np.uint8)
 
 
 def _convert(rows: np.ndarray, out: np.ndarray, scaled: bool) -> None:

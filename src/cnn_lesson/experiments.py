@@ -133,12 +133,15 @@ def describe(runs: list[Run], most: int = 12) -> str:
         labels = rates.setdefault(run.model, [])
         if run.wildcards["dropout"] not in labels:
             labels.append(run.wildcards["dropout"])
-    models = [f"{model} at dropout {', '.join(labels[:most])}"
-              f"{f' and {len(labels) - most} more' if len(labels) > most else ''}"
-              for model, labels in rates.items()]
+    models = [f"{model} at dropout {_first(labels, most)}" for model, labels in rates.items()]
     seeds = sorted({run.seed for run in runs})
-    return f"{'; '.join(models)}; seeds {', '.join(map(str, seeds[:most]))}" + (
-        f" and {len(seeds) - most} more" if len(seeds) > most else "")
+    return f"{'; '.join(models)}; seeds {_first([str(seed) for seed in seeds], most)}"
+
+
+def _first(items: list[str], most: int) -> str:
+    """'a, b, c', or the first `most` of them and how many more."""
+    more = f" and {len(items) - most} more" if len(items) > most else ""
+    return ", ".join(items[:most]) + more
 
 
 def _check_figures(experiments: list[dict]) -> None:

@@ -67,11 +67,11 @@ def check_stored_data(archive: Path, npz: Path, record_path: Path, recipe: str, 
     Nothing to check where there is no .npz (prepare_data makes it when something needs it) or
     where the recipe changed (then prepare_data and the trainings rerun anyway)."""
     archive, npz, record_path = Path(archive), Path(npz), Path(record_path)
+    if not npz.is_file():
+        return
     again = (f"Nothing was run or deleted. Make both again, alone: {_alone(npz, record_path)}, "
              f"then run as before: the finished trainings are kept, as the same archive gives "
              f"the same file.")
-    if not npz.is_file():
-        return
     try:
         written = read_record(record_path, ("file",))
     except Unreadable as error:

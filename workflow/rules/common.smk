@@ -98,7 +98,7 @@ def check_intermediates():
             config["data"]["md5"],
             config["data"]["sha256"],
         )
-        for record in dict.fromkeys(run_files(rules.train.output.checksums)):
+        for record in run_files(rules.train.output.checksums):  # one folder per run
             check_training(Path(record).parent)
     except InputError as error:
         raise WorkflowError(str(error)) from None
