@@ -76,6 +76,13 @@ def test_the_schema_offers_exactly_the_models_and_figures_the_workflow_makes():
     assert experiment["properties"]["figure"]["enum"] == FIGURES
 
 
+def test_values_at_the_upper_edges_are_planned():
+    config = edited(["experiments", 0, "epochs"], 10_000)
+    config["training"] = {"batch_size": 50_000, "validation_batch_size": 50_000}
+    validate(config, str(SCHEMA))
+    assert runs_from_config(config)[0].epochs == 10_000
+
+
 def edited(path, value):
     config = copy.deepcopy(shipped())
     *parents, last = path
@@ -116,6 +123,10 @@ def edited(path, value):
     (["experiments", 0, "learning_rate"], 0.1, "learning_rate"),
     (["seeds"], [1, 1], "seeds"),
     (["training", "batch_size"], 0, "batch_size"),
+    # one past each upper edge the schema sets
+    (["experiments", 0, "epochs"], 10_001, "epochs"),
+    (["training", "batch_size"], 50_001, "batch_size"),
+    (["training", "validation_batch_size"], 50_001, "validation_batch_size"),
 ])
 def test_invalid_values_are_named(path, value, message):
     with pytest.raises(WorkflowError, match=re.escape(message)):
