@@ -2,7 +2,7 @@
 # Read it as a table of contents: each stage lives in workflow/rules/.
 from snakemake.utils import min_version
 
-from cnn_lesson.errors import text_file
+from cnn_lesson.workflow.config import text_file
 
 min_version("9.0")
 
@@ -18,6 +18,10 @@ include: "workflow/rules/data.smk"
 include: "workflow/rules/training.smk"
 include: "workflow/rules/results.smk"
 include: "workflow/rules/lesson.smk"
+
+
+# A damaged archive, .npz or training output stops the run here, before any job is planned.
+check_before_planning()
 
 
 rule all:

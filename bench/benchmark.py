@@ -28,11 +28,10 @@ import pandas as pd
 import yaml
 
 from cnn_lesson import synthetic
-from cnn_lesson.machine import cpu
+from cnn_lesson.workflow.command import snakemake_command
+from cnn_lesson.workflow.machine import cpu
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-from helpers import snakemake_command  # noqa: E402 - the tests' and this command line are one
 
 WORK = ROOT / "bench" / "work"
 N_TRAIN, N_TEST = 5000, 10000
@@ -99,7 +98,7 @@ def run_workflow(path: Path, scale: float, cores: int) -> dict:
     targets = ["results/tables/runs.tsv", "results/tables/dropout_vs_test_loss.tsv"]
     start = time.perf_counter()
     with open(WORK / "workflow.log", "w") as out:
-        subprocess.run(snakemake_command(workdir, "--cores", str(cores), *targets),
+        subprocess.run(snakemake_command(ROOT, workdir, "--cores", str(cores), *targets),
                        check=True, stdout=out, stderr=subprocess.STDOUT)
     wall = time.perf_counter() - start
     epochs = {}

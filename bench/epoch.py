@@ -29,7 +29,7 @@ def measure(model: str, threads: int, epochs: int, images: int) -> dict:
     from timing import dataset, epoch_seconds, evaluate_seconds, timed_fit
 
     from cnn_lesson import backend
-    from cnn_lesson.machine import cpu
+    from cnn_lesson.workflow.machine import cpu
 
     data = dataset(images, 2 * images)
     trained, _, times = timed_fit(data, model, 0.5, threads, epochs)

@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 
-from cnn_lesson.logs import PROGRESS
+from cnn_lesson import PROGRESS
 
 
 def dataset(n_train: int = 5000, n_test: int = 10000):
@@ -46,11 +46,12 @@ def timed_fit(data, model: str, dropout: float, threads: int, epochs: int, **opt
     """One training as the `train` job runs it (`cnn_lesson.training.fit`, batch 32, seed 1):
     the result, the seconds of the whole fit, and the seconds of each epoch."""
     from cnn_lesson import training
+    from cnn_lesson.experiments import Training
 
     times = epoch_times()
     start = time.perf_counter()
-    trained = training.fit(model, dropout, data, epochs=epochs, seed=1, threads=threads,
-                           batch_size=32, **options)
+    settings = Training(model, dropout, seed=1, epochs=epochs, batch_size=32)
+    trained = training.fit(settings, data, threads=threads, **options)
     return trained, time.perf_counter() - start, times
 
 

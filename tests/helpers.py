@@ -1,5 +1,5 @@
 """What the tests share besides fixtures: the tiny archive's maker, its config, and the command
-line that runs the workflow (the benchmark uses it too)."""
+line that runs the workflow (cnn_lesson.workflow.command, which the benchmark uses too)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ import hashlib
 import json
 import os
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from cnn_lesson import integrity, synthetic
+from cnn_lesson import synthetic
+from cnn_lesson.workflow import command, integrity
 
 PER_BATCH, N_TEST = 60, 100
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,8 +59,7 @@ def write_config(workdir, config):
 
 def snakemake_command(workdir, *args, root=ROOT) -> list[str]:
     """The command line that runs the workflow of `root` in `workdir`, as a user types it."""
-    return [sys.executable, "-m", "snakemake", "--snakefile", str(Path(root) / "Snakefile"),
-            "--directory", str(workdir), *args]
+    return command.snakemake_command(root, workdir, *args)
 
 
 def snakemake(workdir, *args, check=True, root=ROOT, cores=2):
@@ -90,4 +89,4 @@ def unloadable_model(model: Path) -> None:
     had written it so: the check before planning passes, and the job that reads it fails."""
     model.write_bytes(b"not a model")
     record = model.parent / integrity.TRAINING_RECORD
-    record.write_text(json.dumps(integrity.training_record(model.parent), indent=2) + "\n")
+    record.write_text(json.dumps(integrity.training_checksums(model.parent), indent=2) + "\n")

@@ -6,7 +6,6 @@ import logging
 import os
 
 import keras
-import numpy as np
 
 log = logging.getLogger(__name__)
 

@@ -61,5 +61,5 @@ def _check(dataset: Dataset, path: Path) -> None:
         if x.ndim != 4 or x.shape[1:] != IMAGE_SHAPE or len(y) != len(x):
             raise InputError(
                 f"{path}: x_{split} has shape {x.shape} for {len(y)} labels, expected "
-                f"(N, 32, 32, 3) and N labels; rerun prepare_data."
+                f"(N, {', '.join(map(str, IMAGE_SHAPE))}) and N labels; rerun prepare_data."
             )

@@ -1,9 +1,9 @@
 """Test loss and accuracy of a trained model, as the lesson's `model.evaluate` prints them, and
-the record `evaluate` writes (metrics.json).
+the test metrics `evaluate` writes (metrics.json).
 
 Two ways to the same numbers. When a training validated on the test split at `evaluate`'s batch
 size (the lesson's setting), its last epoch's `val_loss` and `val_accuracy` are `model.evaluate`
-on the test split with the same weights, images and batch size (tests/test_training.py checks it
+on the test split with the same weights, images and batch size (tests/unit/test_training.py checks it
 bit for bit): they are read from the history, without Keras, which saves each job TensorFlow's
 start-up and a pass over the test images. Otherwise the model is loaded and run. Keras is
 imported only for that, so that the workflow can ask `history_holds_test_metrics` when planning.
@@ -30,8 +30,8 @@ def history_holds_test_metrics(validation_split: float, validation_batch_size: i
     return validation_split == 0 and (validation_batch_size or batch_size) == batch_size
 
 
-def record(loss: float, accuracy: float, test_images: int, batch_size: int,
-           parameters: int) -> dict:
+def metrics_json(loss: float, accuracy: float, test_images: int, batch_size: int,
+                 parameters: int) -> dict:
     """What `evaluate` writes to metrics.json, with the step count of the lesson's output line."""
     return {"test_loss": float(loss), "test_accuracy": float(accuracy),
             "test_images": int(test_images), "steps": -(-test_images // batch_size),
@@ -45,12 +45,12 @@ def evaluate_line(metrics: dict) -> str:
 
 
 def from_history(history: Path, model_path: Path, data: Path, batch_size: int) -> dict:
-    """The record from the last row of a training's history (see the module's docstring). The
+    """The test metrics from the last row of a training's history (see the module's docstring). The
     model file is still opened, as a check that it is readable and to count its weights."""
     last = pd.read_csv(history, sep="\t").iloc[-1]
     with np.load(data, allow_pickle=False) as stored:
         test_images = len(stored["y_test"])
-    found = record(last["val_loss"], last["val_accuracy"], test_images, batch_size,
+    found = metrics_json(last["val_loss"], last["val_accuracy"], test_images, batch_size,
                    parameter_count(model_path))
     log.info("test metrics from the last epoch's validation on the test split in %s", history)
     log.info("%s", evaluate_line(found))
@@ -73,14 +73,14 @@ def parameter_count(model_path: Path) -> int:
 
 
 def by_running(model_path: Path, data, threads: int, batch_size: int) -> dict:
-    """The record from running the saved model on the test split of `data` (a data.Dataset)."""
+    """The test metrics from running the saved model on the test split of `data` (a data.Dataset)."""
     from cnn_lesson import backend
 
     backend.configure(threads, seed=0)
     model = load_model(model_path)
     loss, accuracy = model.evaluate(
         **backend.Batches(data.x_test, data.y_test, batch_size).arguments(), verbose=0)
-    found = record(loss, accuracy, len(data.x_test), batch_size, model.count_params())
+    found = metrics_json(loss, accuracy, len(data.x_test), batch_size, model.count_params())
     log.info("%s", evaluate_line(found))
     return found
 

@@ -4,7 +4,7 @@ workflow is planned, so no Keras here."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from cnn_lesson.errors import InputError
@@ -43,6 +43,46 @@ class Run:
     def wildcards(self) -> dict[str, str | int]:
         """The run's {model}, {dropout} and {seed} in the paths of its files."""
         return {"model": self.model, "dropout": dropout_label(self.dropout), "seed": self.seed}
+
+
+@dataclass(frozen=True)
+class Training:
+    """What one training is made with, each fact once: built from the config and a run when the
+    workflow is planned (training_settings), passed by the rule to its job, and read there by
+    `fit`, its checkpoint and its provenance."""
+
+    model: str
+    dropout: float
+    seed: int
+    epochs: int
+    batch_size: int
+    validation_split: float = 0.0
+    validation_batch_size: int | None = None  # None: the training batch size
+    backend: str | None = None  # None: KERAS_BACKEND, or TensorFlow
+    data: str = ""  # what the prepared data is made from (the workflow's data recipe)
+
+    @property
+    def name(self) -> str:
+        """The run's name in logs and paths, e.g. 'base/dropout-0.00/seed-1'."""
+        return f"{self.model}/dropout-{dropout_label(self.dropout)}/seed-{self.seed}"
+
+    def as_dict(self) -> dict:
+        """The settings as plain values, as a rule's param holds them and provenance records
+        them."""
+        return asdict(self)
+
+    def fingerprint(self) -> dict:
+        """What makes a checkpoint this training's: every setting but the number of epochs (a
+        training asked for more epochs continues from the one asked for fewer)."""
+        return {key: value for key, value in self.as_dict().items() if key != "epochs"}
+
+
+def training_settings(run: Run, config: dict, data: str) -> Training:
+    """The settings of `run`'s training under `config`, on the data made as `data` says."""
+    settings = config["training"]
+    return Training(run.model, run.dropout, run.seed, run.epochs, settings["batch_size"],
+                    settings["validation_split"], settings["validation_batch_size"],
+                    settings["backend"], data)
 
 
 def dropout_label(rate: float) -> str:

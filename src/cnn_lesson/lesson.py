@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 from keras import layers
 
+from cnn_lesson.archive import IMAGE_BYTES, IMAGE_SHAPE
 from cnn_lesson.experiments import EPISODE_MODELS
 from cnn_lesson.models import build_model, summary_text
 
@@ -36,8 +37,8 @@ NOTES = {
 
 def exercise_models() -> dict[str, keras.Model]:
     """The two layers of the parameter exercises, each wrapped in a model."""
-    dense_in = keras.Input(shape=(3072,))
-    conv_in = keras.Input(shape=(32, 32, 3))
+    dense_in = keras.Input(shape=(IMAGE_BYTES,))
+    conv_in = keras.Input(shape=IMAGE_SHAPE)
     return {
         "dense_exercise": keras.Model(dense_in, layers.Dense(100)(dense_in)),
         "conv_exercise": keras.Model(conv_in, layers.Conv2D(100, (3, 3), use_bias=False)(conv_in)),
@@ -96,7 +97,7 @@ def _cell(value) -> str:
     return str(value)
 
 
-def summaries() -> dict[str, str]:
+def model_summaries() -> dict[str, str]:
     """`model.summary()` of each model of the episode, each built in a fresh Keras session."""
     texts = {}
     for name, model, dropout in EPISODE_MODELS:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-INPUT_SHAPE = (32, 32, 3)
+from cnn_lesson.archive import IMAGE_SHAPE
+
+INPUT_SHAPE = IMAGE_SHAPE  # CIFAR-10's images
 
 
 def cifar_model_small(dropout: float = 0.0, input_shape=INPUT_SHAPE) -> keras.Model:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cnn_lesson.archive import FOLDER, META, TEST_BATCH, TRAIN_BATCHES
+from cnn_lesson.archive import FOLDER, IMAGE_BYTES, IMAGE_SHAPE, META, TEST_BATCH, TRAIN_BATCHES
 
 CLASS_NAMES = ["airplane", "automobile", "bird", "cat", "deer",
                "dog", "frog", "horse", "ship", "truck"]
@@ -29,7 +29,7 @@ def batch(images: np.ndarray, labels: np.ndarray, label: str) -> dict:
 def random_images(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """`n` images (N, 32, 32, 3) uint8 whose mean colour depends on the label, and the labels."""
     labels = rng.integers(0, 10, n)
-    noise = rng.integers(0, 128, (n, 32, 32, 3))
+    noise = rng.integers(0, 128, (n, *IMAGE_SHAPE))
     tint = (labels[:, None, None, None] * np.array([25, 11, 7]) % 128)
     return (noise + tint).astype(np.uint8), labels
 
@@ -39,7 +39,7 @@ def members(per_batch: int, n_test: int, seed: int = 0) -> dict[str, object]:
     rng = np.random.default_rng(seed)
     content: dict[str, object] = {
         META: {b"num_cases_per_batch": per_batch,
-               b"label_names": [name.encode() for name in CLASS_NAMES], b"num_vis": 3072},
+               b"label_names": [name.encode() for name in CLASS_NAMES], b"num_vis": IMAGE_BYTES},
     }
     for i, member in enumerate(TRAIN_BATCHES, start=1):
         content[member] = batch(*random_images(per_batch, rng), f"training batch {i} of 5")

@@ -93,7 +93,7 @@ def mean_and_sd(table: pd.DataFrame, keys: list[str], metrics: list[str]) -> pd.
     return summary.reset_index()
 
 
-def runs_summary(runs: pd.DataFrame) -> pd.DataFrame:
+def seed_means(runs: pd.DataFrame) -> pd.DataFrame:
     """runs.tsv over seeds: mean and standard deviation of every metric per model and rate."""
     return mean_and_sd(runs, ["model", "dropout", "epochs", "parameters"], METRICS)
 

@@ -14,11 +14,10 @@ import keras
 import numpy as np
 import pandas as pd
 
-from cnn_lesson import backend
+from cnn_lesson import PROGRESS, backend
 from cnn_lesson.data import Dataset
-from cnn_lesson.experiments import dropout_label, training_images
+from cnn_lesson.experiments import Training, training_images
 from cnn_lesson.files import write_atomically
-from cnn_lesson.logs import PROGRESS
 from cnn_lesson.models import build_model, compile_model, summary_text
 
 log = logging.getLogger(__name__)
@@ -66,33 +65,32 @@ def validation_data(data: Dataset, split: float):
     return data.x_train[:cut], data.y_train[:cut], data.x_train[cut:], data.y_train[cut:]
 
 
-def fit(model_name: str, dropout: float, data: Dataset, epochs: int, seed: int,
-        threads: int, batch_size: int, validation_split: float = 0.0,
-        validation_batch_size: int | None = None, checkpoint: Path | None = None,
+def fit(settings: Training, data: Dataset, threads: int, checkpoint: Path | None = None,
         steps_per_execution: int = STEPS_PER_EXECUTION) -> Trained:
-    """Build, compile and fit a model on the lesson's data, as the lesson does.
+    """Build, compile and fit a model on the lesson's data, as the lesson does, as `settings`
+    say (model, rate, seed, epochs, batch sizes, validation).
 
     With a `checkpoint` folder, the state after each epoch is kept there, and a training killed
     part-way continues from its last finished epoch with the same numbers as one never stopped.
     """
-    x_train, y_train, x_val, y_val = validation_data(data, validation_split)
+    x_train, y_train, x_val, y_val = validation_data(data, settings.validation_split)
+    seed, epochs, batch_size = settings.seed, settings.epochs, settings.batch_size
     backend.configure(threads, seed)
-    model = build_model(model_name, dropout, input_shape=data.x_train.shape[1:])
+    model = build_model(settings.model, settings.dropout, input_shape=data.x_train.shape[1:])
     summary = summary_text(model)  # before compiling: the lesson's summary has no optimizer
     compile_model(model, steps_per_execution)
-    store = Checkpoint(checkpoint, {
-        "model": model_name, "dropout": dropout, "seed": seed, "batch_size": batch_size,
-        "validation_split": validation_split, "validation_batch_size": validation_batch_size,
-        "data": _digest(x_train, y_train, x_val, y_val)})
+    store = Checkpoint(checkpoint, {"settings": settings.fingerprint(),
+                                    "arrays": _arrays_digest(x_train, y_train, x_val, y_val)})
     model, history = store.load(epochs) or (model, pd.DataFrame())
     log.info("training %s (dropout %s, seed %d) on %d images, validating on %d %s, "
-             "for %d epochs, batch size %d", model_name, dropout, seed, len(x_train), len(x_val),
-             "held-out training images" if validation_split else "test images", epochs,
+             "for %d epochs, batch size %d", settings.model, settings.dropout, seed,
+             len(x_train), len(x_val),
+             "held-out training images" if settings.validation_split else "test images", epochs,
              batch_size)
-    run = f"train {model_name}/dropout-{dropout_label(dropout)}/seed-{seed}"
-    callbacks = [EpochLog(run, epochs)]
+    callbacks = [EpochLog(f"train {settings.name}", epochs)]
     train = backend.Batches(x_train, y_train, batch_size)
-    validation = backend.Batches(x_val, y_val, validation_batch_size or batch_size).validation()
+    validation = backend.Batches(x_val, y_val,
+                                 settings.validation_batch_size or batch_size).validation()
     for epoch in range(len(history), epochs):
         # Each epoch's shuffle and dropout masks follow from (seed, epoch) alone, so an epoch
         # run after a restart draws exactly what it would have drawn without one.
@@ -117,7 +115,8 @@ def _reseed_layers(model: keras.Model, seed: int, epoch: int) -> None:
                 generator.state.dtype))
 
 
-def _digest(*arrays: np.ndarray) -> str:
+def _arrays_digest(*arrays: np.ndarray) -> str:
+    """SHA-256 of arrays' shapes and bytes: which data a checkpoint was trained on."""
     digest = hashlib.sha256()
     for array in arrays:
         digest.update(str(array.shape).encode())

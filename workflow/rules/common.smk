@@ -6,10 +6,7 @@ from snakemake.exceptions import WorkflowError
 from snakemake.logging import logger
 from snakemake.utils import validate
 
-from cnn_lesson import summary
-from cnn_lesson.integrity import check_stored_data, check_training
 from cnn_lesson.errors import InputError
-from cnn_lesson.evaluation import history_holds_test_metrics
 from cnn_lesson.experiments import (
     EPISODE_MODELS,
     EVALUATED_FIGURE,
@@ -21,17 +18,24 @@ from cnn_lesson.experiments import (
     figure_runs,
     run_for,
     runs_from_config,
+    training_settings,
 )
 from cnn_lesson.files import remove_empty_folders
-from cnn_lesson.machine import available_memory_mb
-from cnn_lesson.provenance import digest
-from cnn_lesson.sources import code_params
+from cnn_lesson.workflow import internals, terminal
+from cnn_lesson.workflow.integrity import check_archive, check_stored_data, check_training
+from cnn_lesson.workflow.machine import available_memory_mb
+from cnn_lesson.workflow.provenance import json_digest
+from cnn_lesson.workflow.sources import code_params
 
 # Each job runs in the project's one environment: the locked packages and this package
 # (environment.yml, for conda, holds both).
 ENVIRONMENT = "../../environment.yml"
 WORKFLOW_ROOT = Path(workflow.basedir)
 SCRIPTS = WORKFLOW_ROOT / "workflow" / "scripts"
+# The CIFAR-10 archive, fixed by the config's checksums: fetched once, then read as it is.
+ARCHIVE = "resources/cifar-10-python.tar.gz"
+# Each training's state after its last finished epoch, outside its outputs (rule train).
+CHECKPOINTS = "checkpoints"
 # The report's sections, in order.
 REPORT = {
     "runs": "1. Runs",
@@ -47,12 +51,7 @@ except InputError as error:
     raise WorkflowError(f"config: {error}") from None
 FIGURE_RUNS = figure_runs(RUNS)
 EPISODE_SUMMARIES = [name for name, _, _ in EPISODE_MODELS]
-EVALUATE_FROM_HISTORY = history_holds_test_metrics(
-    config["training"]["validation_split"],
-    config["training"]["validation_batch_size"],
-    config["training"]["batch_size"],
-)
-IN_CHARGE = workflow.is_main_process  # not a job's own Snakemake (a cluster job, a group)
+IN_CHARGE = internals.in_charge(workflow)  # not a job's own Snakemake (a cluster job's)
 
 
 wildcard_constraints:
@@ -64,7 +63,7 @@ wildcard_constraints:
 
 def code_of(script):
     """Params that rerun a rule's jobs when the code its script runs changes: one per file, the
-    script and each package module it imports (cnn_lesson.sources)."""
+    script and each package module it imports (cnn_lesson.workflow.sources)."""
     return code_params(SCRIPTS / script, WORKFLOW_ROOT)
 
 
@@ -72,7 +71,7 @@ def data_recipe():
     """What results/data/cifar10.npz is made from: prepare_data records it beside the file, and
     each training beside its outputs."""
     settings = config["data"]
-    code = digest(code_of("prepare_data.py"))[:12]
+    code = json_digest(code_of("prepare_data.py"))[:12]
     return (
         f"data: the first {settings['n_train']} training images of the archive with md5 "
         f"{settings['md5']}, prepared by code {code}"
@@ -82,16 +81,31 @@ def data_recipe():
 DATA_RECIPE = data_recipe()
 
 
-def check_intermediates():
+def archive_in_place():
+    """Whether the archive is here and has the config's checksums: then it is read as it is, and
+    no rule makes it, so that no change of code or URL fetches it again (a job's own Snakemake
+    never fetches it, and does not check)."""
+    if not (IN_CHARGE and Path(ARCHIVE).is_file()):
+        return False
+    try:
+        check_archive(ARCHIVE, config["data"]["md5"], config["data"]["sha256"])
+    except (InputError, OSError):
+        return False  # fetched again, or refused by name where results were made from it
+    return True
+
+
+def check_before_planning():
     """Stop before anything is planned if a file that finished results were made from is not
     the file written (truncated, damaged, edited) or cannot be checked: the archive, the prepared
     .npz, a training's outputs. Snakemake would rerun every job that reads it, deleting their
-    finished outputs first, and each would fail (cnn_lesson.integrity)."""
+    finished outputs first, and each would fail (cnn_lesson.workflow.integrity). Warn where the
+    tables were made with another config."""
     if not IN_CHARGE:
         return
+    check_results_config()
     try:
         check_stored_data(
-            rules.download_cifar10.output.archive,
+            ARCHIVE,
             rules.prepare_data.output.npz,
             rules.prepare_data.output.record,
             DATA_RECIPE,
@@ -125,6 +139,12 @@ def run_of(wildcards):
 def epochs_of(wildcards):
     """The configured epochs of the run a train job trains."""
     return run_of(wildcards).epochs
+
+
+def settings_of(wildcards):
+    """The settings of the training a train or evaluate job's wildcards name, as plain values
+    (cnn_lesson.experiments.Training)."""
+    return training_settings(run_of(wildcards), config, DATA_RECIPE).as_dict()
 
 
 def run_files(pattern, runs=None):
@@ -177,11 +197,10 @@ def limit_memory_to_this_machine():
     """A local run starts jobs only while the sum of their mem_mb fits in the memory available
     as it starts (a training asks 2 GB): `--cores all` on an 8 GB laptop must not start 8
     trainings. --resources mem_mb=N sets another limit; a cluster run has none."""
-    if not (IN_CHARGE and workflow.local_exec) or "mem_mb" in workflow.global_resources:
+    if not (IN_CHARGE and internals.runs_locally(workflow)) or internals.memory_limit(workflow):
         return
-    # workflow.global_resources is what --resources fills: not documented, but long stable.
     available = available_memory_mb()
-    workflow.global_resources["mem_mb"] = available
+    internals.limit_memory(workflow, available)
     logger.info(
         f"Memory: {available:,} MB available; jobs start only while their mem_mb "
         f"fits (--resources mem_mb=N to change)."
@@ -191,12 +210,10 @@ def limit_memory_to_this_machine():
 def check_results_config():
     """Warn when results/tables/runs.tsv lists other runs than this config asks for: those
     results came from another config, and a report built now shows this config's runs."""
-    if not IN_CHARGE:
-        return
-    made = summary.tabled_runs()
+    made = terminal.tabled_runs(rules.aggregate.output.runs)
     if made and made != {(run.model, run.dropout, run.seed) for run in RUNS}:
         logger.warning(
-            f"{summary.RUNS} lists other runs than this config asks for: the results here were "
+            f"{rules.aggregate.output.runs} lists other runs than this config asks for: the results here were "
             f"made with another config. This run makes this config's runs, and a report built "
             f"with it shows them; to report on the others, give the --configfile (and "
             f"--directory) you made them with."
@@ -217,9 +234,8 @@ def refuse_packed_trainings():
     Slurm plugin runs the job's own Snakemake one job at a time, and a second job step could not
     start while the first holds the job's GPU, so the trainings would take turns in a job asking
     for all their CPUs and memory at once (profiles/README.md, measured on the test cluster)."""
-    group = rules.train.rule.group  # --groups or a profile's, on a cluster only
-    packed = workflow.group_settings.group_components.get(group, 1) if group else 1
-    if workflow.local_exec or packed < 2:
+    group, packed = internals.packed(workflow, rules.train)
+    if internals.runs_locally(workflow) or packed < 2:
         return
     raise WorkflowError(
         f"--group-components {group}={packed} would pack {packed} trainings into each cluster "
@@ -238,8 +254,7 @@ def keep_finished_trainings():
     prepared data is made again while nothing it is made from changed (the .npz was deleted):
     Snakemake reruns whatever reads a file that is made again, though the same archive makes the
     same file. Made alone first, it costs them nothing (their input's checksum is unchanged)."""
-    dag = workflow.dag  # not documented, but long stable: the jobs this run will start
-    reasons = {job: set(dag.reason(job).get_names()) for job in dag.needrun_jobs()}
+    reasons = internals.planned_reasons(workflow)
     remade = {"output files have to be generated"}
     if not any(job.rule.name == "prepare_data" and why == remade for job, why in reasons.items()):
         return
@@ -259,14 +274,16 @@ def keep_finished_trainings():
 
 def finish():
     """After a successful run: no empty checkpoint folders left, and the summary."""
-    remove_empty_folders("checkpoints")
-    logger.info(summary.finished(summary.report_options(sys.argv[1:])))
+    remove_empty_folders(CHECKPOINTS)
+    outputs = rules.aggregate.output
+    logger.info(terminal.finished(outputs.runs, outputs.chosen, internals.which_run(sys.argv[1:])))
 
 
 def report_failure(snakemake_logs):
     """After a failed run: each failed job and its message, as the run's last lines."""
-    logger.error(summary.failed(snakemake_logs))
+    logger.error(terminal.failed(snakemake_logs))
 
 
+if IN_CHARGE:
+    internals.quiet_terminal(workflow, logger)  # the log file in .snakemake/log/ keeps every line
 limit_memory_to_this_machine()
-check_results_config()

@@ -1,23 +1,26 @@
-rule download_cifar10:
-    output:
-        archive="resources/cifar-10-python.tar.gz",
-    log:
-        "logs/download_cifar10.log",
-    localrule: True
-    conda:
-        ENVIRONMENT
-    params:
-        **code_of("download_cifar10.py"),
-        source=archive_source(),
-        md5=config["data"]["md5"],
-        sha256=config["data"]["sha256"],
-    script:
-        "../scripts/download_cifar10.py"
+# The archive is fetched only while it is not here with the config's checksums: once it is, no
+# rule makes it, and no change to the code that fetches it, or to data.url, fetches it again.
+if not archive_in_place():
+
+    rule download_cifar10:
+        output:
+            archive=ARCHIVE,
+        log:
+            "logs/download_cifar10.log",
+        localrule: True
+        conda:
+            ENVIRONMENT
+        params:
+            source=archive_source(),
+            md5=config["data"]["md5"],
+            sha256=config["data"]["sha256"],
+        script:
+            "../scripts/download_cifar10.py"
 
 
 rule prepare_data:
     input:
-        archive=rules.download_cifar10.output.archive,
+        archive=ARCHIVE,
     output:
         npz="results/data/cifar10.npz",
         record="results/data/cifar10.json",

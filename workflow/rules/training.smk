@@ -30,15 +30,10 @@ rule train:
         gres="gpu:1",
     params:
         **code_of("train.py"),
-        data=DATA_RECIPE,
-        epochs=epochs_of,
-        batch_size=config["training"]["batch_size"],
-        validation_split=config["training"]["validation_split"],
-        validation_batch_size=config["training"]["validation_batch_size"],
-        backend=config["training"]["backend"],
+        settings=settings_of,
         # Per-epoch state, deliberately not an output: Snakemake deletes the outputs of a
         # killed job, and a rerun (--rerun-incomplete) continues from this.
-        checkpoint="checkpoints/train/{model}/dropout-{dropout}/seed-{seed}",
+        checkpoint=f"{CHECKPOINTS}/train/{{model}}/dropout-{{dropout}}/seed-{{seed}}",
     script:
         "../scripts/train.py"
 
@@ -64,14 +59,6 @@ rule evaluate:
         runtime=times_attempt(15),
     params:
         **code_of("evaluate.py"),
-        batch_size=config["training"]["batch_size"],
-        backend=config["training"]["backend"],
-        # With the lesson's validation (the test split, same batch size) the history already
-        # holds these numbers, and the job reads them without starting Keras or a GPU.
-        from_history=EVALUATE_FROM_HISTORY,
+        settings=settings_of,
     script:
         "../scripts/evaluate.py"
-
-
-# A damaged archive, .npz or training output stops the run here, before any job is planned.
-check_intermediates()

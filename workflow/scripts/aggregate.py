@@ -1,6 +1,6 @@
 """Rule aggregate: every run in one table, its mean over seeds, and the dropout sweeps."""
 from cnn_lesson import plots, tables
-from cnn_lesson.logs import logging_to
+from cnn_lesson.workflow.logs import logging_to
 
 
 def main(smk):
@@ -10,7 +10,7 @@ def main(smk):
         runs.to_csv(smk.output.runs, sep="\t", index=False)
         tables.environments_table(smk.input.provenances) \
             .to_csv(smk.output.environments, sep="\t", index=False)
-        tables.runs_summary(runs).to_csv(smk.output.summary, sep="\t", index=False)
+        tables.seed_means(runs).to_csv(smk.output.summary, sep="\t", index=False)
         dropout = tables.dropout_table(runs)
         dropout.to_csv(smk.output.dropout, sep="\t", index=False)
         chosen = tables.chosen_rates(dropout, smk.params.validation_split)

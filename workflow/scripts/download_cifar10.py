@@ -1,6 +1,6 @@
 """Rule download_cifar10: fetch the archive (or copy a local one) and verify its checksums."""
-from cnn_lesson.download import fetch
-from cnn_lesson.logs import logging_to
+from cnn_lesson.workflow.download import fetch
+from cnn_lesson.workflow.logs import logging_to
 
 
 def main(smk):

@@ -1,6 +1,6 @@
 """Rule lesson_dropout: the episode's test loss against dropout rate (04_vary_dropout_rate)."""
 from cnn_lesson import plots, tables
-from cnn_lesson.logs import logging_to
+from cnn_lesson.workflow.logs import logging_to
 
 
 def main(smk):

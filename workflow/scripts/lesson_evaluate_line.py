@@ -3,7 +3,7 @@ import json
 from pathlib import Path
 
 from cnn_lesson.evaluation import evaluate_line
-from cnn_lesson.logs import logging_to
+from cnn_lesson.workflow.logs import logging_to
 
 
 def main(smk):

@@ -2,7 +2,7 @@
 import pandas as pd
 
 from cnn_lesson import plots, tables
-from cnn_lesson.logs import logging_to
+from cnn_lesson.workflow.logs import logging_to
 
 
 def main(smk):

@@ -1,7 +1,7 @@
 """Rule lesson_numbers: every parameter count of the episode next to what it prints; summaries."""
 from pathlib import Path
 
-from cnn_lesson.logs import logging_to
+from cnn_lesson.workflow.logs import logging_to
 
 
 def main(smk):
@@ -12,7 +12,7 @@ def main(smk):
         table = lesson.parameter_table()
         table.to_csv(smk.output.parameters, sep="\t", index=False)
         Path(smk.output.markdown).write_text(lesson.markdown_table(table))
-        for path, text in zip(smk.output.summaries, lesson.summaries().values(), strict=True):
+        for path, text in zip(smk.output.summaries, lesson.model_summaries().values(), strict=True):
             Path(path).write_text(text)
 
 

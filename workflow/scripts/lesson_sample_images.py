@@ -1,6 +1,6 @@
 """Rule lesson_sample_images: the first 25 training images with their classes (04_cifar10)."""
 from cnn_lesson import data, plots
-from cnn_lesson.logs import logging_to
+from cnn_lesson.workflow.logs import logging_to
 
 
 def main(smk):

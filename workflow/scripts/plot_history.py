@@ -1,6 +1,6 @@
 """Rule plot_history: accuracy and loss against epochs for one run, as the lesson plots them."""
 from cnn_lesson import plots, tables
-from cnn_lesson.logs import logging_to
+from cnn_lesson.workflow.logs import logging_to
 
 
 def main(smk):

@@ -2,17 +2,17 @@
 import json
 from pathlib import Path
 
-from cnn_lesson import data, integrity
-from cnn_lesson.download import check_archive
-from cnn_lesson.logs import logging_to
+from cnn_lesson import data
+from cnn_lesson.workflow import integrity
+from cnn_lesson.workflow.logs import logging_to
 
 
 def main(smk):
     with logging_to(smk.log[0]):
         # Still the archive download_cifar10 verified? (It may have been replaced since.)
-        check_archive(smk.input.archive, smk.params.md5, smk.params.sha256)
+        integrity.check_archive(smk.input.archive, smk.params.md5, smk.params.sha256)
         data.save(data.prepare(smk.input.archive, smk.params.n_train), smk.output.npz)
-        record = integrity.data_record(smk.output.npz, smk.params.recipe)
+        record = integrity.data_checksums(smk.output.npz, smk.params.recipe)
         Path(smk.output.record).write_text(json.dumps(record, indent=2) + "\n")
 
 

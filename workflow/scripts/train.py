@@ -4,38 +4,33 @@ import json
 from pathlib import Path
 
 from cnn_lesson import use_backend
-from cnn_lesson.logs import logging_to
+from cnn_lesson.experiments import Training
+from cnn_lesson.workflow.logs import logging_to
 
 
 def main(smk):
     with logging_to(smk.log[0]):
+        settings = Training(**smk.params.settings)
         # Imported here so that the backend's start-up messages land in the log too.
-        use_backend(smk.params.backend)
+        use_backend(settings.backend)
         import keras
 
-        from cnn_lesson import data, integrity, provenance, sources, training
+        from cnn_lesson import data, training
+        from cnn_lesson.workflow import integrity, provenance, sources
 
-        run = {"model": smk.wildcards.model, "dropout": float(smk.wildcards.dropout),
-               "seed": int(smk.wildcards.seed), "epochs": smk.params.epochs,
-               "batch_size": smk.params.batch_size,
-               "validation_split": smk.params.validation_split,
-               "validation_batch_size": smk.params.validation_batch_size,
-               "data": smk.params.data}
-        trained = training.fit(
-            run["model"], run["dropout"], data.load(smk.input.data), epochs=run["epochs"],
-            seed=run["seed"], threads=smk.threads, batch_size=run["batch_size"],
-            validation_split=run["validation_split"],
-            validation_batch_size=run["validation_batch_size"], checkpoint=smk.params.checkpoint)
+        trained = training.fit(settings, data.load(smk.input.data), threads=smk.threads,
+                               checkpoint=smk.params.checkpoint)
         trained.model.save(smk.output.model)
         trained.history.to_csv(smk.output.history, sep="\t")
         Path(smk.output.summary).write_text(trained.summary)
         scripts = Path(smk.scriptdir).resolve()  # may be given as workflow/rules/../scripts
-        made_by = provenance.record(run, keras.backend.backend(), smk.threads,
-                                    sources.code_files(scripts / "train.py"), scripts.parents[1])
+        made_by = provenance.provenance(settings.as_dict(), keras.backend.backend(), smk.threads,
+                                        sources.code_files(scripts / "train.py"),
+                                        scripts.parents[1])
         Path(smk.output.provenance).write_text(json.dumps(made_by, indent=2) + "\n")
         # Last: what the files above are, so that a later change to one of them is caught
-        record = integrity.training_record(Path(smk.output.model).parent)
-        Path(smk.output.checksums).write_text(json.dumps(record, indent=2) + "\n")
+        checksums = integrity.training_checksums(Path(smk.output.model).parent)
+        Path(smk.output.checksums).write_text(json.dumps(checksums, indent=2) + "\n")
         training.Checkpoint.remove(smk.params.checkpoint)
 
 

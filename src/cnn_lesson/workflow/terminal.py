@@ -1,58 +1,42 @@
-"""What a run prints when it ends: its results and where they are, or what went wrong."""
+"""What a run prints on the terminal when it ends: its results and where they are, or what went
+wrong."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
 
-RUNS = Path("results/tables/runs.tsv")
-CHOSEN = Path("results/tables/chosen_dropout.tsv")
+from cnn_lesson.workflow import internals
+
 SHOWN_RUNS = 12
 
 
-def finished(report_options: str = "") -> str:
-    """The test loss and accuracy of each run, the dropout rate each sweep chose (and how sure
-    that is), where the figures and tables are, and the command for the report."""
+def finished(runs: Path, chosen: Path, which_run: str = "") -> str:
+    """The test loss and accuracy of each run (from the table `runs`), the dropout rate each
+    sweep chose and how sure that is (`chosen`), where the figures and tables are, and the
+    command for the report (`which_run`: the options that find these results)."""
     lines = ["", "Finished."]
-    if RUNS.is_file():
-        lines += _run_lines(pd.read_csv(RUNS, sep="\t"))
-    if CHOSEN.is_file():
-        lines += [chosen_line(row) for row in pd.read_csv(CHOSEN, sep="\t").itertuples()]
+    if Path(runs).is_file():
+        lines += _run_lines(pd.read_csv(runs, sep="\t"), runs)
+    if Path(chosen).is_file():
+        lines += [chosen_line(row) for row in pd.read_csv(chosen, sep="\t").itertuples()]
     lines += ["Figures: results/lesson/fig/ (the episode's), results/plots/. "
               "Tables: results/tables/.",
-              f"Report: snakemake{report_options} --report report.html"]
+              f"Report: snakemake{which_run} --report report.html"]
     return "\n".join(lines)
 
 
-def tabled_runs() -> set[tuple[str, float, int]]:
-    """(model, dropout, seed) of each run in runs.tsv; empty without one."""
-    if not RUNS.is_file():
+def tabled_runs(runs: Path) -> set[tuple[str, float, int]]:
+    """(model, dropout, seed) of each run in the table `runs`; empty without one."""
+    if not Path(runs).is_file():
         return set()
-    runs = pd.read_csv(RUNS, sep="\t")
-    return set(zip(runs["model"], runs["dropout"].astype(float), runs["seed"].astype(int)))
+    table = pd.read_csv(runs, sep="\t")
+    return set(zip(table["model"], table["dropout"].astype(float), table["seed"].astype(int)))
 
 
-def report_options(argv: list[str]) -> str:
-    """The options of a snakemake command line that the report command needs too: which
-    Snakefile, folder and config files made the results."""
-    kept, wanted = [], {"--snakefile", "-s", "--directory", "-d", "--configfile",
-                        "--configfiles"}
-    taking = False
-    for arg in argv:
-        if arg.startswith("-"):
-            name, has_value, _ = arg.partition("=")
-            if name in wanted:
-                kept.append(arg)
-            taking = name in wanted and not has_value
-        elif taking:
-            kept.append(arg)
-    return "".join(f" {arg}" for arg in kept)
-
-
-def _run_lines(runs: pd.DataFrame) -> list[str]:
-    lines = [f"Test loss and accuracy of each run ({RUNS}):"]
+def _run_lines(runs: pd.DataFrame, path: Path) -> list[str]:
+    lines = [f"Test loss and accuracy of each run ({path}):"]
     for row in runs.head(SHOWN_RUNS).itertuples():
         lines.append(f"  {row.model:<12} dropout {row.dropout:<5g} seed {row.seed:<4} "
                      f"test loss {row.test_loss:.4f}  accuracy {row.test_accuracy:.4f}")
@@ -76,7 +60,7 @@ def chosen_line(row) -> str:
 
 def failed(snakemake_logs: list[str]) -> str:
     """Each failed job with the message of its log, read from Snakemake's logs of the run."""
-    jobs = failed_jobs("\n".join(Path(path).read_text() for path in snakemake_logs
+    jobs = internals.failed_jobs("\n".join(Path(path).read_text() for path in snakemake_logs
                                  if Path(path).is_file()))
     lines = ["", f"The run stopped: {len(jobs)} job(s) failed." if jobs else "The run stopped."]
     for rule, logs in jobs:
@@ -84,20 +68,6 @@ def failed(snakemake_logs: list[str]) -> str:
     lines.append("Fix what it says and run the same command again: what finished is kept, and "
                  "only what is missing runs.")
     return "\n".join(lines)
-
-
-def failed_jobs(text: str) -> list[tuple[str, list[str]]]:
-    """(rule, its logs) of every job Snakemake reports as failed, once each (a job retried on a
-    cluster has a new cluster log each time: the last is kept), in order."""
-    found: dict[tuple[str, str], list[str]] = {}
-    for block in re.split(r"\n(?=\S)", text):
-        rule = re.match(r"(?:\[.*?\]\s*)?Error in rule (\w+):", block)
-        if rule:
-            listed = re.search(r"^\s+log: (.+?)(?: \(check log file\(s\).*)?$", block,
-                               re.MULTILINE)
-            logs = listed.group(1).split(", ") if listed else ["no log"]
-            found[rule.group(1), logs[0]] = logs
-    return [(rule, logs) for (rule, _), logs in found.items()]
 
 
 def last_error(logs: list[Path]) -> str:

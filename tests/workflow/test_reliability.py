@@ -11,7 +11,7 @@ import keras
 import numpy as np
 import pytest
 
-from cnn_lesson.integrity import TRAINING_RECORD
+from cnn_lesson.workflow.integrity import TRAINING_RECORD
 from helpers import snakemake, snakemake_command, tiny_config, unloadable_model, write_config
 from servers import Route, Server
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cnn_lesson import machine, provenance, sources
+from cnn_lesson.workflow import machine, provenance, sources
 from helpers import ROOT
 
 SCRIPTS = ROOT / "workflow" / "scripts"
@@ -45,14 +45,14 @@ def module(tmp_path):
 
 
 def digest_after(path: Path, text: str) -> str:
-    sources.digest.cache_clear()
+    sources.code_digest.cache_clear()
     path.write_text(path.read_text() + text)
-    return sources.digest(path)
+    return sources.code_digest(path)
 
 
 def test_comments_and_blank_lines_keep_the_digest_and_code_changes_it(module):
-    sources.digest.cache_clear()
-    before = sources.digest(module)
+    sources.code_digest.cache_clear()
+    before = sources.code_digest(module)
     assert digest_after(module, "\n\n# a comment\n") == before
     assert digest_after(module, "X = 1\n") != before
 

@@ -5,7 +5,7 @@ import pytest
 from cnn_lesson.experiments import MODELS
 from cnn_lesson.models import build_model, compile_model, summary_text
 
-# The parameter counts of the lesson's code (not its printed typos: shared/lesson/README.md).
+# The parameter counts of the lesson's code (not its printed typos: docs/lesson.md, errata).
 PARAMETERS = {"small": 415_960, "base": 114_510, "extra_layer": 87_060}
 
 

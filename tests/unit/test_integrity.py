@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cnn_lesson import integrity
+from cnn_lesson.workflow import integrity
 from cnn_lesson.errors import InputError
 
 RECIPE = "data: the first 200 training images of the archive with md5 abc, prepared by code 1"
@@ -20,7 +20,7 @@ def written_data(folder, recipe=RECIPE):
     """A .npz and its record as prepare_data leaves them; the archive is not looked at."""
     npz, record = folder / "cifar10.npz", folder / "cifar10.json"
     npz.write_bytes(os.urandom(4096))
-    record.write_text(json.dumps(integrity.data_record(npz, recipe)))
+    record.write_text(json.dumps(integrity.data_checksums(npz, recipe)))
     return npz, record
 
 
@@ -119,7 +119,7 @@ def written_training(folder):
     for name in integrity.TRAINING_FILES:
         (folder / name).write_bytes(os.urandom(64) + name.encode())
     record = folder / integrity.TRAINING_RECORD
-    record.write_text(json.dumps(integrity.training_record(folder)))
+    record.write_text(json.dumps(integrity.training_checksums(folder)))
     return record
 
 

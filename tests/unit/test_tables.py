@@ -7,7 +7,8 @@ import pytest
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
-from cnn_lesson import plots, provenance, summary, tables
+from cnn_lesson import plots, tables
+from cnn_lesson.workflow import provenance
 
 
 def history(epochs, offset=0.0):
@@ -62,7 +63,7 @@ def test_runs_made_in_other_environments_say_so(tmp_path):
     assert list(table["threads"]) == [1, 1, 4]
     assert list(table["tensorflow"]) == ["2.21.0", "2.21.0", "2.20.0"]
     assert "keras" not in table  # the same for every run: shown once, in environments.tsv
-    assert tables.runs_summary(table).loc[0, "environments"] == 2
+    assert tables.seed_means(table).loc[0, "environments"] == 2
     environments = tables.environments_table(records).set_index("field")
     assert list(environments.columns) == [provenance.environment_id(ENVIRONMENT),
                                           provenance.environment_id(other)]
@@ -136,7 +137,7 @@ def test_runs_summary_has_mean_and_sd_over_seeds():
                           "seed": seed, "loss": seed, "accuracy": 0.5, "val_loss": 1.0,
                           "val_accuracy": 0.5, "test_loss": 2.0 * seed, "test_accuracy": 0.4,
                           "environment": "e1"} for seed in (1, 2, 3)])
-    summary = tables.runs_summary(runs)
+    summary = tables.seed_means(runs)
     assert len(summary) == 1 and summary.loc[0, "seeds"] == 3
     assert summary.loc[0, "test_loss_mean"] == 4.0 and summary.loc[0, "test_loss_sd"] == 2.0
     assert summary.loc[0, "environments"] == 1
@@ -173,14 +174,6 @@ def test_rates_within_one_sd_of_the_chosen_one_are_named():
 def test_with_one_seed_no_rate_is_called_a_tie():
     chosen = tables.chosen_rates(sweep_with_spread([1]), validation_split=0.1).iloc[0]
     assert chosen["within_one_sd"] == "" and pd.isna(chosen["val_loss_sd"])
-
-
-def test_a_tie_is_said_in_words():
-    row = pd.Series({"model": "extra_layer", "chosen_rate": 0.6, "chosen_on": "validation loss",
-                     "seeds": 3, "test_loss_mean": 1.28, "test_loss_sd": 0.05,
-                     "within_one_sd": "0.45"})
-    line = summary.chosen_line(row)
-    assert "0.6, on validation loss" in line and "0.45 cannot be told apart from it" in line
 
 
 def test_the_dropout_plot_names_the_choice_and_its_ties():

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from cnn_lesson.machine import cpu
+from cnn_lesson.workflow.machine import cpu
 
-EPOCH = Path(__file__).resolve().parents[1] / "bench" / "epoch.py"
+EPOCH = Path(__file__).resolve().parents[2] / "bench" / "epoch.py"
 
 
 def epoch_lines(*args) -> list[dict]:

@@ -2,7 +2,6 @@
 argument parser, and the resources Snakemake's dry run then gives a training."""
 
 import re
-from pathlib import Path
 
 import pytest
 import yaml

@@ -15,9 +15,8 @@ import json
 import re
 from pathlib import Path
 
-from cnn_lesson.download import check_archive
 from cnn_lesson.errors import InputError
-from cnn_lesson.files import check_unchanged, fingerprint
+from cnn_lesson.files import hashes, sha256
 
 # What each training's record covers: every file of its folder but the record itself.
 TRAINING_FILES = ("model.keras", "history.tsv", "summary.txt", "provenance.json")
@@ -25,13 +24,13 @@ TRAINING_RECORD = "checksums.json"
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
-def data_record(npz: Path, recipe: str) -> dict:
+def data_checksums(npz: Path, recipe: str) -> dict:
     """What prepare_data writes beside the .npz, after it: what it is made from, and its
     fingerprint (the record's own time tells when that was taken)."""
     return {"recipe": recipe, "file": fingerprint(npz)}
 
 
-def training_record(folder: Path) -> dict:
+def training_checksums(folder: Path) -> dict:
     """What train writes beside its outputs, after them: each one's fingerprint."""
     return {name: fingerprint(Path(folder) / name) for name in TRAINING_FILES}
 
@@ -40,7 +39,7 @@ class Unreadable(Exception):
     """A record that is not the JSON its writer writes."""
 
 
-def read_record(path: Path, names: tuple[str, ...]) -> dict:
+def read_checksums(path: Path, names: tuple[str, ...]) -> dict:
     """The record at `path`, a JSON object whose `names` are fingerprints; Unreadable if not."""
     try:
         record = json.loads(Path(path).read_bytes())
@@ -73,7 +72,7 @@ def check_stored_data(archive: Path, npz: Path, record_path: Path, recipe: str, 
              f"then run as before: the finished trainings are kept, as the same archive gives "
              f"the same file.")
     try:
-        written = read_record(record_path, ("file",))
+        written = read_checksums(record_path, ("file",))
     except Unreadable as error:
         problem = "is missing" if not record_path.exists() else f"is unreadable ({error})"
         raise InputError(f"{npz} cannot be checked: its record {record_path}, which "
@@ -101,7 +100,7 @@ def check_training(folder: Path) -> None:
              f"`rm -r {folder} && snakemake --cores all {folder / 'model.keras'}` (add the "
              f"--configfile or --directory you ran with), then run as before.")
     try:
-        written = read_record(record_path, TRAINING_FILES)
+        written = read_checksums(record_path, TRAINING_FILES)
     except Unreadable as error:
         raise InputError(f"{folder}: its record {record_path}, which train writes beside its "
                          f"outputs, is unreadable ({error}), so they cannot be checked. "
@@ -126,3 +125,53 @@ def _alone(target: Path, *also: Path) -> str:
     removed = " ".join(str(path) for path in (target, *also))
     return (f"`rm -f {removed} && snakemake --cores all {target}` (add the --configfile or "
             f"--directory you ran with)")
+
+
+def fingerprint(path: Path) -> dict:
+    """What a file's content is: its size and SHA-256 (no time, so equal files, equal records)."""
+    return {"bytes": Path(path).stat().st_size, "sha256": sha256(path)}
+
+
+def difference(path: Path, expected: dict, recorded_ns: int) -> str | None:
+    """How `path` differs from its `fingerprint` recorded at `recorded_ns`, or None if it does not.
+
+    The size is compared first; the content is read again only where the file was modified
+    after the fingerprint was recorded (a copy, a `touch`, an edit), so an untouched file costs
+    one `stat`.
+    """
+    stat = Path(path).stat()
+    if stat.st_size != expected["bytes"]:
+        return f"{stat.st_size:,} bytes, {expected['bytes']:,} when it was written"
+    if stat.st_mtime_ns <= recorded_ns or sha256(path) == expected["sha256"]:
+        return None
+    return "its content differs from when it was written"
+
+
+def check_unchanged(path: Path, expected: dict, recorded_ns: int, writer: str,
+                    what_to_do: str) -> None:
+    """Raise InputError naming `path` and saying `what_to_do` if it is not the file `writer`
+    wrote."""
+    changed = difference(path, expected, recorded_ns)
+    if changed:
+        raise InputError(f"{path} is not the file {writer} wrote ({changed}): it was truncated, "
+                         f"damaged or changed by hand. {what_to_do}")
+
+
+def check_archive(path: Path, md5: str, sha256: str | None,
+                  what_to_do: str = "Delete it and run again to fetch a verified copy.") -> None:
+    """Raise InputError unless the archive on disk still has the checksums it was fetched with."""
+    wrong = checksum_mismatch(hashes(path, "md5", "sha256"), md5, sha256)
+    if wrong:
+        name, found, expected = wrong
+        raise InputError(
+            f"{path} has {name} {found}, not data.{name} {expected}: it changed after it was "
+            f"downloaded and verified (truncated, damaged or replaced). {what_to_do}"
+        )
+
+
+def checksum_mismatch(digests: dict[str, str], md5: str, sha256: str | None):
+    """(name, found, expected) for the first checksum that differs, or None."""
+    for name, expected in (("md5", md5), ("sha256", sha256)):
+        if expected and digests[name] != expected.lower():
+            return name, digests[name], expected
+    return None

@@ -12,7 +12,8 @@ def job(tmp_path, body: str) -> tuple[subprocess.CompletedProcess, str]:
     script = textwrap.dedent("""
         import logging, os
         from cnn_lesson.errors import InputError
-        from cnn_lesson.logs import PROGRESS, logging_to
+        from cnn_lesson import PROGRESS
+        from cnn_lesson.workflow.logs import logging_to
         with logging_to("job.log"):
         """) + textwrap.indent(textwrap.dedent(body), "    ")
     done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,

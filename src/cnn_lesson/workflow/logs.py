@@ -10,11 +10,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from cnn_lesson import PROGRESS
 from cnn_lesson.errors import InputError
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-# Lines logged here also go to the terminal Snakemake runs in (a training's progress).
-PROGRESS = "cnn_lesson.progress"
 
 
 @contextmanager

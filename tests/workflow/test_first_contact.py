@@ -151,6 +151,17 @@ def test_the_terminal_shows_progress_and_a_summary(finished):
            f"--report report.html" in tail
 
 
+def test_the_terminal_has_no_scheduler_chatter_and_the_log_file_keeps_it(finished):
+    """A learner reads the epochs and the summary, not 'Select jobs to execute...' a dozen times;
+    Snakemake's log of the run keeps every line."""
+    console = (finished / "console.log").read_text()
+    kept = "".join(log.read_text() for log in (finished / ".snakemake/log").glob("*.log"))
+    for chatter in ("Select jobs to execute...", "Execute 1 jobs...", "rule train:",
+                    "Finished jobid: "):
+        assert chatter not in console and chatter in kept, chatter
+    assert "of 23 steps (100%) done" in console
+
+
 def test_no_empty_checkpoint_folders_are_left(finished):
     assert not (finished / "checkpoints").exists()
 

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from cnn_lesson.integrity import TRAINING_RECORD
+from cnn_lesson.workflow.integrity import TRAINING_RECORD
 from helpers import ROOT, snakemake, snakemake_command, tiny_config, unloadable_model, write_config
 from servers import Route, Server
 
 pytestmark = [pytest.mark.slurm, pytest.mark.workflow]
-SCRIPTS = Path(__file__).parent / "slurm"
+SCRIPTS = Path(__file__).parents[1] / "slurm"
 DAEMONS = {"slurmctld": "run/slurmctld.pid", "slurmd": "run/slurmd.pid",
            "munged": "munge/munged.pid"}
 BROKEN_RUN = "extra_layer/dropout-0.50/seed-1"

@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from cnn_lesson import download
+from cnn_lesson.workflow import download
 from cnn_lesson.errors import InputError
 from servers import Route, Server
 

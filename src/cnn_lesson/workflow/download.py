@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import http.client
 import logging
 import shutil
@@ -12,7 +11,8 @@ import urllib.request
 from pathlib import Path
 
 from cnn_lesson.errors import InputError
-from cnn_lesson.files import write_atomically
+from cnn_lesson.files import hashes, write_atomically
+from cnn_lesson.workflow.integrity import checksum_mismatch
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +48,8 @@ def verify(path: Path, source: str, md5: str, sha256: str | None) -> None:
             f"{source} gave an HTML page ({path.stat().st_size:,} bytes), not the gzip archive: "
             f"the URL points at a web page, a login page or an error page. {WHAT_TO_DO}"
         )
-    digests = _digests(path)
-    wrong = _mismatch(digests, md5, sha256)
+    digests = hashes(path, "md5", "sha256")
+    wrong = checksum_mismatch(digests, md5, sha256)
     if wrong:
         name, found, expected = wrong
         size = f"{path.stat().st_size:,} bytes"
@@ -70,37 +70,8 @@ def verify(path: Path, source: str, md5: str, sha256: str | None) -> None:
     log.info("verified %s: %s bytes, md5 %s", source, f"{path.stat().st_size:,}", digests["md5"])
 
 
-def check_archive(path: Path, md5: str, sha256: str | None,
-                  what_to_do: str = "Delete it and run again to fetch a verified copy.") -> None:
-    """Raise InputError unless the archive on disk still has the checksums it was fetched with."""
-    wrong = _mismatch(_digests(path), md5, sha256)
-    if wrong:
-        name, found, expected = wrong
-        raise InputError(
-            f"{path} has {name} {found}, not data.{name} {expected}: it changed after it was "
-            f"downloaded and verified (truncated, damaged or replaced). {what_to_do}"
-        )
-
-
-def _mismatch(digests: dict[str, str], md5: str, sha256: str | None):
-    """(name, found, expected) for the first checksum that differs, or None."""
-    for name, expected in (("md5", md5), ("sha256", sha256)):
-        if expected and digests[name] != expected.lower():
-            return name, digests[name], expected
-    return None
-
-
 def _is_url(source: str) -> bool:
     return source.split(":", 1)[0] in ("http", "https", "file")
-
-
-def _digests(path: Path) -> dict[str, str]:
-    md5, sha256 = hashlib.md5(), hashlib.sha256()
-    with open(path, "rb") as stream:
-        while chunk := stream.read(CHUNK):
-            md5.update(chunk)
-            sha256.update(chunk)
-    return {"md5": md5.hexdigest(), "sha256": sha256.hexdigest()}
 
 
 def _looks_like_html(path: Path) -> bool:

@@ -9,11 +9,15 @@ import pytest
 
 from cnn_lesson import backend, data, evaluation, training
 from cnn_lesson.errors import InputError
+from cnn_lesson.experiments import Training
 
 
-def fit(model, dropout, dataset, **settings):
+def fit(model, dropout, dataset, threads=1, checkpoint=None, steps_per_execution=None,
+        **settings):
     """A training at the lesson's batch size on one thread, unless `settings` say otherwise."""
-    return training.fit(model, dropout, dataset, **{"batch_size": 32, "threads": 1, **settings})
+    chosen = Training(model, dropout, **{"batch_size": 32, **settings})
+    options = {"steps_per_execution": steps_per_execution} if steps_per_execution else {}
+    return training.fit(chosen, dataset, threads=threads, checkpoint=checkpoint, **options)
 
 
 def evaluate(model_path, dataset):

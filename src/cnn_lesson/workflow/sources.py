@@ -46,21 +46,28 @@ def imported_modules(source: Path) -> set[str]:
     return {module for module in found if module_path(module) is not None}
 
 
+def package_inits(module: str) -> list[Path | None]:
+    """The __init__.py of each package above `module` ('cnn_lesson.workflow.logs'), outermost
+    first: Python runs them before the module."""
+    parts = module.split(".")
+    return [module_path(".".join(parts[:end])) for end in range(1, len(parts))]
+
+
 def code_files(script: Path) -> list[Path]:
     """`script` and every package source file it runs: its imports, theirs, and so on."""
     files, queue = {Path(script)}, [Path(script)]
     while queue:
         for module in imported_modules(queue.pop()):
-            # importing cnn_lesson.x runs cnn_lesson/__init__.py first
-            for path in (module_path(NAME), module_path(module)):
-                if path not in files:
+            # importing cnn_lesson.a.b runs cnn_lesson/__init__.py and cnn_lesson/a/__init__.py
+            for path in (*package_inits(module), module_path(module)):
+                if path is not None and path not in files:
                     files.add(path)
                     queue.append(path)
     return sorted(files)
 
 
 @cache
-def digest(path: Path) -> str:
+def code_digest(path: Path) -> str:
     """The first 12 hex digits of the SHA-256 of a Python file's syntax tree."""
     tree = ast.dump(ast.parse(Path(path).read_text(), str(path)))
     return hashlib.sha256(tree.encode()).hexdigest()[:12]
@@ -83,5 +90,5 @@ def code_params(script: Path, root: Path) -> dict[str, str]:
     for path in code_files(script):
         name = label(path, root)
         key = "code_" + name.removesuffix(".py").replace("/", "_").replace(".", "_")
-        params[key] = f"code of {name}: {digest(path)}"
+        params[key] = f"code of {name}: {code_digest(path)}"
     return params

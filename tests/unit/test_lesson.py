@@ -84,7 +84,7 @@ def test_the_parameter_table_in_markdown_shows_the_episodes_error(parameters):
 
 
 def test_summaries_of_every_episode_model():
-    texts = lesson.summaries()
+    texts = lesson.model_summaries()
     assert list(texts) == [name for name, _, _ in EPISODE_MODELS]
     assert "Total params: 114,510" in texts["base"]
     assert "Dropout" in texts["dropout"] and "Dropout" not in texts["extra_layer"]

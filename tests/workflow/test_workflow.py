@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from cnn_lesson import integrity, lesson, provenance, sources
+from cnn_lesson import lesson
+from cnn_lesson.workflow import integrity, provenance, sources
 from helpers import ROOT, planned_jobs, snakemake, tiny_config, write_config
 from servers import Route, Server
 
@@ -90,9 +91,9 @@ def test_every_training_records_what_made_it(finished):
     record = json.loads((finished / f"results/train/{RUNS[2]}/provenance.json").read_text())
     assert record["run"] | {"data": None} == {
         "model": "extra_layer", "dropout": 0.5, "seed": 1, "epochs": 2, "batch_size": 32,
-        "validation_split": 0, "validation_batch_size": None, "data": None}
+        "validation_split": 0, "validation_batch_size": None, "backend": None, "data": None}
     assert "the first 200 training images of the archive with md5" in record["run"]["data"]
-    assert record["config_digest"] == provenance.digest(record["run"])[:12]
+    assert record["config_digest"] == provenance.json_digest(record["run"])[:12]
     environment = record["environment"]
     assert environment == provenance.environment("tensorflow", threads=1)
     assert record["environment_id"] == provenance.environment_id(environment)
@@ -103,7 +104,7 @@ def test_every_training_records_what_made_it(finished):
         # whether any file of the code that ran differs from the commit, or is not in it
         "dirty": bool(git("status", "--porcelain", "--untracked-files=all", "--", *ran))
         or len(git("ls-files", "--", *ran).split()) < len(ran),
-        "code": {sources.label(path, ROOT): sources.digest(path) for path in code}}
+        "code": {sources.label(path, ROOT): sources.code_digest(path) for path in code}}
     params = sources.code_params(ROOT / "workflow/scripts/train.py", ROOT)
     assert sorted(params.values()) == sorted(
         f"code of {name}: {digest}" for name, digest in record["workflow"]["code"].items())
@@ -113,7 +114,7 @@ def test_every_training_records_the_size_and_checksum_of_what_it_wrote(finished)
     for run in RUNS:
         folder = finished / "results/train" / run
         record = json.loads((folder / integrity.TRAINING_RECORD).read_text())
-        assert record == integrity.training_record(folder)
+        assert record == integrity.training_checksums(folder)
         integrity.check_training(folder)
 
 
@@ -140,7 +141,7 @@ def test_a_training_writes_its_history_and_the_lessons_summary(finished):
 
 def test_the_episodes_numbers_are_files(finished):
     parameters = pd.read_csv(finished / "results/lesson/parameters.tsv", sep="\t")
-    expected = lesson.parameter_table()  # its numbers: tests/test_lesson.py
+    expected = lesson.parameter_table()  # its numbers: tests/unit/test_lesson.py
     assert parameters["parameters"].tolist() == expected["parameters"].tolist()
     assert parameters["episode_wrong"].tolist() == expected["episode_wrong"].tolist()
     metrics = json.loads((finished / f"results/evaluate/{RUNS[3]}/metrics.json").read_text())

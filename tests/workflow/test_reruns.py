@@ -8,8 +8,9 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
-from helpers import ROOT, planned_jobs, snakemake
+from helpers import ROOT, planned_jobs, snakemake, write_config
 
 pytestmark = pytest.mark.workflow
 CODE = ["Snakefile", "workflow", "src", "config", "profiles"]
@@ -221,4 +222,23 @@ def test_a_damaged_archive_stops_the_run_and_a_verified_copy_reruns_nothing(fini
     assert "rm -f resources/cifar-10-python.tar.gz && snakemake --cores all " in failed.stderr
     assert finished_files(workdir) == before
     archive.write_bytes(original)  # what fetching it again gives: a new date, the same bytes
+    assert "Nothing to be done" in dry_run(workdir)
+
+
+@pytest.mark.parametrize("code", ["src/cnn_lesson/workflow/download.py",
+                                  "workflow/scripts/download_cifar10.py"])
+def test_a_change_to_the_download_code_fetches_nothing_while_the_archive_verifies(
+        finished, tmp_path, code):
+    """The archive is fixed by its checksums: a new way to fetch it fetches nothing again, and
+    so costs no job below it either."""
+    clone = fresh_clone(tmp_path)
+    edit(clone / code, "\nEDITED = True\n")
+    assert "Nothing to be done" in dry_run(finished, root=clone)
+
+
+def test_a_new_url_fetches_nothing_while_the_archive_verifies(finished, tmp_path):
+    workdir = copy_of(finished, tmp_path)
+    config = yaml.safe_load((workdir / "config/config.yaml").read_text())
+    config["data"]["url"] = "http://127.0.0.1:9/elsewhere/cifar-10-python.tar.gz"
+    write_config(workdir, config)
     assert "Nothing to be done" in dry_run(workdir)

@@ -1,6 +1,6 @@
 """What made a result: the software, the machine, the threads and the workflow's version.
 
-`record()` is written beside every training's outputs. Its `environment` holds exactly what
+`provenance()` is written beside every training's outputs. Its `environment` holds exactly what
 changes a training's numbers for the same config (README, "Same numbers every time"), so two runs
 with the same environment id can be compared digit for digit and two with different ones cannot.
 """
@@ -14,8 +14,8 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-from cnn_lesson import sources
-from cnn_lesson.machine import cpu
+from cnn_lesson.workflow import sources
+from cnn_lesson.workflow.machine import cpu
 
 # Packages whose versions change the numbers; the backend's own is added when it is in use.
 CORE_PACKAGES = ("numpy", "tensorflow", "keras")
@@ -86,10 +86,10 @@ def environment(backend: str, threads: int) -> dict[str, str | int]:
 
 def environment_id(environment: dict) -> str:
     """A short name for an environment: equal environments, equal names."""
-    return digest(environment)[:8]
+    return json_digest(environment)[:8]
 
 
-def digest(value: dict) -> str:
+def json_digest(value: dict) -> str:
     """SHA-256 of a JSON-able value, independent of key order."""
     return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()
 
@@ -100,7 +100,7 @@ def workflow_version(code: list[Path], root: Path) -> dict:
     commit of the git repository that holds that code, `dirty` unless every file is in that
     commit as it ran."""
     return {"version": _version("cnn-lesson"), **git_state(code, root),
-            "code": {sources.label(path, root): sources.digest(path) for path in code}}
+            "code": {sources.label(path, root): sources.code_digest(path) for path in code}}
 
 
 def git_state(code: list[Path], root: Path) -> dict[str, str | bool]:
@@ -132,9 +132,9 @@ def _git(folder: Path, *args: str) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
-def record(run: dict, backend: str, threads: int, code: list[Path], root: Path) -> dict:
+def provenance(run: dict, backend: str, threads: int, code: list[Path], root: Path) -> dict:
     """What made one training: its config (and a digest of it), environment, and the workflow's
     version and code (`code`: the files the job ran; `root`: the workflow's folder)."""
     found = environment(backend, threads)
-    return {"run": run, "config_digest": digest(run)[:12], "environment": found,
+    return {"run": run, "config_digest": json_digest(run)[:12], "environment": found,
             "environment_id": environment_id(found), "workflow": workflow_version(code, root)}

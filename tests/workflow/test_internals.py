@@ -1,0 +1,140 @@
+"""Each reliance of the workflow on Snakemake beyond its documented interface
+(cnn_lesson.workflow.internals), checked on a real Snakemake running a small Snakefile: an upgrade
+that changes one fails here, naming it, before a user meets it."""
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from cnn_lesson.workflow import internals
+
+SNAKEFILE = textwrap.dedent("""
+    import json
+    from pathlib import Path
+
+    from snakemake.logging import logger
+
+    from cnn_lesson.workflow import internals
+
+    found = {"in_charge": internals.in_charge(workflow),
+             "runs_locally": internals.runs_locally(workflow),
+             "memory_limit": internals.memory_limit(workflow),
+             "terminals": internals.quiet_terminal(workflow, logger)}
+    internals.limit_memory(workflow, 500)
+
+    rule all:
+        input: "b"
+
+    rule a:
+        output: "a"
+        resources: mem_mb=1000
+        shell: "echo a > {output}"
+
+    rule b:
+        input: "a"
+        output: "b"
+        shell: "cp {input} {output}"
+
+    rule b2:
+        input: "a"
+        output: "b2"
+        shell: "cp {input} {output}"
+
+    rule broken:
+        output: "c"
+        log: "logs/broken.log"
+        shell: "echo 'it broke' > {log}; exit 1"
+
+    Path("parsed.json").write_text(json.dumps(found))
+
+    onstart:
+        reasons = internals.planned_reasons(workflow)
+        Path("reasons.json").write_text(json.dumps(
+            {job.rule.name: sorted(why) for job, why in reasons.items()}))
+        Path("groups.json").write_text(json.dumps({
+            "packed": internals.packed(workflow, rules.a),
+            "components": internals.group_components(workflow, "pack")}))
+    """)
+
+
+def run(folder, *args, check=True):
+    """Run Snakemake in `folder`: what it printed, and what the Snakefile found when it was read
+    (parsed.json). onstart writes the reasons for each job it starts to reasons.json."""
+    for found in ("parsed.json", "reasons.json"):
+        (folder / found).unlink(missing_ok=True)
+    done = subprocess.run([sys.executable, "-m", "snakemake", "--cores", "1", *args],
+                          cwd=folder, capture_output=True, text=True, timeout=300)
+    if check:
+        assert done.returncode == 0, done.stderr
+    return done, json.loads((folder / "parsed.json").read_text())
+
+
+def last_log(folder) -> str:
+    return sorted((folder / ".snakemake" / "log").glob("*.snakemake.log"))[-1].read_text()
+
+
+@pytest.fixture
+def folder(tmp_path):
+    (tmp_path / "Snakefile").write_text(SNAKEFILE)
+    return tmp_path
+
+
+def test_in_charge_and_runs_locally_and_the_memory_limit(folder):
+    done, found = run(folder)
+    assert found["in_charge"] is True, "internals.in_charge"
+    assert found["runs_locally"] is True, "internals.runs_locally"
+    assert found["memory_limit"] is None, "internals.memory_limit without --resources"
+    log = last_log(folder)
+    assert "Provided resources: mem_mb" in log and "mem_mb=500," in log, \
+        "internals.limit_memory: job a, asking 1000, should have run within the limit, 500"
+    _, found = run(folder, "--forceall", "--resources", "mem_mb=5000")
+    assert found["memory_limit"] == 5000, "internals.memory_limit with --resources"
+
+
+def test_planned_reasons_name_a_missing_output_and_an_input_made_again(folder):
+    """As keep_finished_trainings reads them: a deleted file that a new job needs is made again,
+    and a finished job that read it would run again for that reason alone."""
+    run(folder, "b")
+    (folder / "a").unlink()
+    run(folder, "b", "b2")
+    reasons = json.loads((folder / "reasons.json").read_text())
+    assert reasons["a"] == ["output files have to be generated"], "internals.planned_reasons"
+    assert reasons["b"] == ["input files updated by another job"], "internals.planned_reasons"
+
+
+def test_packed_reads_group_components_and_no_group_locally(folder):
+    """Snakemake has groups only where jobs are submitted: a local run has none, whatever
+    --groups says (tests/workflow/test_slurm.py reads them where jobs are submitted)."""
+    run(folder, "--groups", "a=pack", "--group-components", "pack=3")
+    groups = json.loads((folder / "groups.json").read_text())
+    assert groups["components"] == 3, "internals.group_components"
+    assert groups["packed"] == [None, 1], "internals.packed on a local run"
+
+
+def test_failed_jobs_are_read_from_snakemakes_log(folder):
+    done, _ = run(folder, "c", check=False)
+    assert done.returncode != 0
+    assert internals.failed_jobs(last_log(folder)) == [("broken", ["logs/broken.log"])], \
+        "internals.failed_jobs"
+
+
+def test_the_terminal_is_quiet_and_the_log_file_keeps_everything(folder):
+    done, found = run(folder)
+    assert found["terminals"] == 1, "internals.quiet_terminal found no terminal handler"
+    terminal = done.stdout + done.stderr
+    kept = last_log(folder)
+    for chatter in ("Select jobs to execute...", "Execute 1 jobs...", "localrule a:"):
+        assert chatter in kept, f"the log file lost {chatter!r}"
+        assert chatter not in terminal, f"internals.quiet_terminal let {chatter!r} through"
+    assert "steps (100%) done" in terminal  # the progress count stays
+    dry, _ = run(folder, "--forceall", "--dry-run")
+    assert "rule a:" in dry.stdout + dry.stderr, "a dry run lists its jobs"
+
+
+def test_which_run_keeps_the_options_that_find_the_results():
+    argv = ["--cores", "all", "--configfile", "a.yaml", "b.yaml", "-d", "work", "--snakefile=S",
+            "all", "--profile", "p"]
+    assert internals.which_run(argv) == " --configfile a.yaml b.yaml -d work --snakefile=S"
