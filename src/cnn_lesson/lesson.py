@@ -8,6 +8,7 @@ import pandas as pd
 from keras import layers
 
 from cnn_lesson.archive import IMAGE_BYTES, IMAGE_SHAPE
+from cnn_lesson.claims import ModelFacts
 from cnn_lesson.experiments import EPISODE_MODELS
 from cnn_lesson.models import build_model, summary_text
 
@@ -104,3 +105,28 @@ def model_summaries() -> dict[str, str]:
         keras.backend.clear_session()
         texts[name] = summary_text(build_model(model, dropout))
     return texts
+
+
+def model_facts(parameters: pd.DataFrame) -> ModelFacts:
+    """What the episode's claims about its models are checked against: the totals and the small
+    model's layers from the parameter table (parameters.tsv, as parameter_table makes it), and
+    the shapes around the small model's Flatten and the dropout model's Dropout, built anew."""
+    totals = parameters[parameters["layer"].astype(str) == "total"].set_index("model")
+    small = parameters[(parameters["model"] == "small")
+                       & (parameters["layer"].astype(str) != "total")]
+    flatten = _layer(build_model("small"), layers.Flatten)
+    dropout = _layer(build_model("extra_layer", 0.8), layers.Dropout)
+    return ModelFacts(
+        totals={name: int(count) for name, count in totals["parameters"].items()},
+        printed_totals={name: None if pd.isna(count) else int(count)
+                        for name, count in totals["episode_parameters"].items()},
+        small_layers=[(kind, int(count)) for kind, count in zip(small["type"],
+                                                                small["parameters"])],
+        small_flatten_input=tuple(flatten.input.shape[1:]),
+        dropout_shapes=(tuple(dropout.input.shape[1:]), tuple(dropout.output.shape[1:])),
+        dropout_parameters=dropout.count_params())
+
+
+def _layer(model: keras.Model, kind: type) -> keras.layers.Layer:
+    """The first layer of `model` of the type `kind`."""
+    return next(layer for layer in model.layers if isinstance(layer, kind))

@@ -40,10 +40,10 @@ def runs_table(runs: list[dict], histories: list[Path], metrics: list[Path],
     fields on which the runs' environments differ (threads, a library's version, the CPU...)
     follow as columns of their own, so runs that cannot be compared digit for digit say so.
     """
-    rows = [run_row(run, read_history(history), _read_json(metric))
+    rows = [run_row(run, read_history(history), read_json(metric))
             for run, history, metric in zip(runs, histories, metrics, strict=True)]
     table = pd.DataFrame(rows, columns=RUN_COLUMNS + ["sweep"])
-    records = [_read_json(path) for path in provenances]
+    records = [read_json(path) for path in provenances]
     table["environment"] = [record["environment_id"] for record in records]
     environments = pd.DataFrame([record["environment"] for record in records])
     for field in differing_fields(environments):
@@ -59,7 +59,7 @@ def differing_fields(environments: pd.DataFrame) -> list[str]:
 def environments_table(provenances: list[Path]) -> pd.DataFrame:
     """Each environment the runs were made in, once: a row per field, a column per environment
     (most runs first), and a last row counting its runs."""
-    records = [_read_json(path) for path in provenances]
+    records = [read_json(path) for path in provenances]
     # equal ids, equal environments (provenance.environment_id)
     environments = {record["environment_id"]: record["environment"] for record in records}
     counts = Counter(record["environment_id"] for record in records)
@@ -68,7 +68,8 @@ def environments_table(provenances: list[Path]) -> pd.DataFrame:
     return table.rename_axis("field").reset_index()
 
 
-def _read_json(path: Path) -> dict:
+def read_json(path: Path) -> dict:
+    """A JSON file's content (metrics.json, provenance.json)."""
     return json.loads(Path(path).read_text())
 
 

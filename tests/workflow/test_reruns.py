@@ -16,7 +16,8 @@ pytestmark = pytest.mark.workflow
 CODE = ["Snakefile", "workflow", "src", "config", "profiles"]
 TRAININGS_AND_BELOW = {
     "train": 4, "evaluate": 4, "plot_history": 4, "aggregate": 1, "lesson_history": 2,
-    "lesson_dropout": 1, "lesson_evaluate_line": 1, "all": 1}
+    "lesson_dropout": 1, "lesson_evaluate_line": 1, "lesson_figures": 1, "lesson_claims": 1,
+    "all": 1}
 # What else imports each module: the episode's model tables build models, its sample grid reads
 # the prepared data.
 ALSO_RERUN = {"models.py": {"lesson_numbers": 1},
@@ -79,7 +80,7 @@ def test_a_plotting_change_reruns_the_plots_not_the_trainings(finished, tmp_path
     edit(clone / "src/cnn_lesson/plots.py", "\nEDITED = True\n")
     assert planned_jobs(finished, root=clone) == {
         "plot_history": 4, "aggregate": 1, "lesson_history": 2, "lesson_dropout": 1,
-        "lesson_sample_images": 1, "all": 1}
+        "lesson_sample_images": 1, "lesson_figures": 1, "all": 1}  # the figures' tables too
     reason = dry_run(finished, root=clone)
     assert "Params have changed since last execution" in reason
     assert "before: 'code of cnn_lesson/plots.py: " in reason
@@ -96,7 +97,9 @@ def test_a_training_change_reruns_the_trainings_and_all_below(finished, tmp_path
 def test_a_script_change_reruns_its_rule(finished, tmp_path):
     clone = fresh_clone(tmp_path)
     edit(clone / "workflow/scripts/lesson_convolution.py", "\nEDITED = True\n")
-    assert planned_jobs(finished, root=clone) == {"lesson_convolution": 1, "all": 1}
+    # and the figures' alt text, made from its tables
+    assert planned_jobs(finished, root=clone) == {"lesson_convolution": 1, "lesson_figures": 1,
+                                                  "all": 1}
     assert "code of workflow/scripts/lesson_convolution.py: " in dry_run(finished, root=clone)
 
 
@@ -194,7 +197,7 @@ def test_a_damaged_model_below_a_finished_evaluation_costs_nothing(finished, tmp
 
     run_as_user(remedy(message), workdir)  # trains it again, alone
     assert planned_jobs(workdir) == {"evaluate": 1, "aggregate": 1, "lesson_dropout": 1,
-                                     "all": 1}
+                                     "lesson_figures": 1, "lesson_claims": 1, "all": 1}
     snakemake(workdir)
     metrics = f"results/evaluate/{run.removeprefix('results/train/')}/metrics.json"
     assert (workdir / metrics).read_bytes() == before[workdir / metrics][0]

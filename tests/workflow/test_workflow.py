@@ -1,6 +1,7 @@
 """The real workflow, end to end, with snakemake on a tiny archive served over HTTP."""
 
 import json
+import re
 import shutil
 import subprocess
 from importlib import metadata
@@ -9,7 +10,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from cnn_lesson import lesson
+from cnn_lesson import claims, lesson
 from cnn_lesson.workflow import integrity, provenance, sources
 from helpers import ROOT, planned_jobs, snakemake, tiny_config, write_config
 from servers import Route, Server
@@ -22,7 +23,8 @@ LESSON_FILES = [f"results/lesson/fig/{name}.{ext}" for ext in ("png", "tsv") for
     "results/lesson/fig/04_training_history_loss_1.png",
     "results/lesson/fig/04_training_history_loss_3.png",
     "results/lesson/parameters.tsv", "results/lesson/parameters.md",
-    "results/lesson/evaluate_dropout_model.txt",
+    "results/lesson/evaluate_dropout_model.txt", "results/lesson/figures.md",
+    "results/lesson/claims.tsv", "results/lesson/claims.md",
     *[f"results/lesson/summaries/{name}.txt" for name in ("small", "base", "extra_layer",
                                                           "dropout")]]
 
@@ -177,6 +179,56 @@ def test_with_held_out_validation_evaluate_runs_the_model(tmp_path, tiny_archive
     assert "from the last epoch's validation" not in log and "4/4 - loss:" in log
 
 
+def test_every_claim_has_a_row_and_one_seed_tells_only_facts(finished):
+    """The tiny config trains one seed, 1-2 epochs, on random images: the facts of the data and
+    the models are decided, every statement about trainings cannot be told."""
+    table = pd.read_csv(finished / "results/lesson/claims.tsv", sep="\t")
+    assert list(table.columns) == claims.COLUMNS
+    assert len(table) == len(set(table["claim"])) == 22
+    assert set(table["verdict"]) <= {claims.HOLDS, claims.FAILS, claims.CANNOT_TELL}
+    trainings = table[table["seeds"].astype(str) != "-"]
+    assert set(trainings["verdict"]) == {claims.CANNOT_TELL} and len(trainings) == 9
+    facts = table.set_index("claim")["verdict"]
+    assert facts["sample_shape"] == claims.FAILS  # 200 images, not the lesson's 5000
+    assert facts["features"] == facts["labels"] == claims.HOLDS
+    assert facts["total_base"] == claims.FAILS and facts["total_dropout"] == claims.HOLDS
+    counts = claims.verdict_counts(table)
+    assert counts in (finished / "results/lesson/claims.md").read_text()
+
+
+def test_the_documented_claims_command_trains_only_the_new_seeds(finished):
+    """docs/lesson.md's command, as written there, on a finished one-seed run: seeds 2 and 3 of
+    every run behind a figure are trained, seed 1's are reused, and the claims are made again."""
+    command = re.search(r"^snakemake --cores all (lesson --configfile \S+)$",
+                        (ROOT / "docs/lesson.md").read_text(), re.MULTILINE).group(1).split()
+    command[-1] = str(ROOT / command[-1])
+    out = snakemake(finished, *command, "--dry-run").stdout  # as written
+    planned = planned_jobs(finished, f"--configfile={command[-1]}", "lesson")
+    assert planned["train"] == 2 * 4 and planned["lesson_claims"] == 1
+    assert "seed-2/model.keras" in out and "seed-1/model.keras" not in out
+
+
+ALT_LINE = re.compile(r'^!\[\]\(\.\./fig/(.+)\.png\)\{alt="(.+)"\}$')
+
+
+def test_figures_md_has_a_line_per_figure_with_numbers_from_its_table(finished):
+    fig = finished / "results/lesson/fig"
+    lines = (finished / "results/lesson/figures.md").read_text().split("\n\n")
+    alts = dict(ALT_LINE.match(line.strip()).groups() for line in lines)
+    assert sorted(alts) == sorted(path.stem for path in fig.glob("*.png"))
+    sweep = pd.read_csv(fig / "04_vary_dropout_rate.tsv", sep="\t")
+    mean = sweep.groupby("dropout_rate")["test_loss"].mean()
+    assert (f"varies between {mean.min():.2f} and {mean.max():.2f} and is lowest with a "
+            f"dropout_rate around {mean.idxmin():g}.") in alts["04_vary_dropout_rate"]
+    history = pd.read_csv(fig / "04_training_history_1.tsv", sep="\t").groupby("epoch").mean()
+    assert (f"the training loss goes from {history['loss'].iloc[0]:.2f} to "
+            f"{history['loss'].iloc[-1]:.2f}") in alts["04_training_history_loss_1"]
+    assert f"the validation accuracy from {history['val_accuracy'].iloc[0]:.2f}" \
+        in alts["04_training_history_1"]
+    classes = pd.read_csv(fig / "04_cifar10.tsv", sep="\t")["class_name"].nunique()
+    assert f"{classes} of the 10 categories appear" in alts["04_cifar10"]
+
+
 def test_the_lesson_target_is_up_to_date_and_names_only_configured_figures(finished):
     result = snakemake(finished, "lesson", "--dry-run")
     assert "Nothing to be done" in result.stdout + result.stderr
@@ -189,8 +241,10 @@ def test_changing_one_rate_reruns_exactly_that_run(finished, tiny_archive):
     experiments[1] = {**experiments[1], "dropout": [0.25, 0.6]}
     write_config(finished, {**config, "experiments": experiments})
     try:
+        # and what is made from the sweep: its figure, the figures' alt text, the claims
         assert planned_jobs(finished) == {"train": 1, "evaluate": 1, "plot_history": 1,
-                                          "aggregate": 1, "lesson_dropout": 1, "all": 1}
+                                          "aggregate": 1, "lesson_dropout": 1,
+                                          "lesson_figures": 1, "lesson_claims": 1, "all": 1}
     finally:
         write_config(finished, config)
 

@@ -22,6 +22,7 @@ from cnn_lesson.experiments import (
 )
 from cnn_lesson.files import remove_empty_folders
 from cnn_lesson.workflow import internals, terminal
+from cnn_lesson.workflow.backends import check_backend
 from cnn_lesson.workflow.integrity import check_archive, check_stored_data, check_training
 from cnn_lesson.workflow.machine import available_memory_mb
 from cnn_lesson.workflow.provenance import json_digest
@@ -42,16 +43,23 @@ REPORT = {
     "history": "2. Training history",
     "dropout": "3. Dropout rate",
     "lesson": "4. The episode's figures",
+    "claims": "5. The episode's claims, checked",
 }
 
 validate(config, schema="../schemas/config.schema.yaml")
+IN_CHARGE = internals.in_charge(workflow)  # not a job's own Snakemake (a cluster job's)
 try:
     RUNS = runs_from_config(config)
 except InputError as error:
     raise WorkflowError(f"config: {error}") from None
+if IN_CHARGE:
+    try:
+        check_backend(config["training"]["backend"])
+    except InputError as error:  # the backend chosen is not installed here
+        raise WorkflowError(str(error)) from None
 FIGURE_RUNS = figure_runs(RUNS)
+CLAIM_RUNS = [run for runs in FIGURE_RUNS.values() for run in runs]  # all the figures' runs
 EPISODE_SUMMARIES = [name for name, _, _ in EPISODE_MODELS]
-IN_CHARGE = internals.in_charge(workflow)  # not a job's own Snakemake (a cluster job's)
 
 
 wildcard_constraints:
@@ -168,9 +176,21 @@ def history_seeds(wildcards):
     return [run.seed for run in FIGURE_RUNS[HISTORY_FIGURE.format(n=wildcards.n)]]
 
 
+def configured_histories():
+    """The numbers n of the episode's training-history figures the config names."""
+    return [n for n in HISTORIES if HISTORY_FIGURE.format(n=n) in FIGURE_RUNS]
+
+
+def history_runs():
+    """What each of those figures shows, by n, in words: 'extra_layer, dropout 0.8'."""
+    shown = {n: FIGURE_RUNS[HISTORY_FIGURE.format(n=n)][0] for n in configured_histories()}
+    return {n: f"{run.model}, dropout {run.dropout:g}" for n, run in shown.items()}
+
+
 def lesson_targets():
-    """The episode's figures the config names, and its numbers, under results/lesson/."""
-    histories = [n for n in HISTORIES if HISTORY_FIGURE.format(n=n) in FIGURE_RUNS]
+    """The episode's figures the config names, their Markdown lines, its numbers, and its claims
+    checked, under results/lesson/."""
+    histories = configured_histories()
     return [
         *rules.lesson_sample_images.output,
         *rules.lesson_convolution.output,
@@ -178,6 +198,8 @@ def lesson_targets():
         *(rules.lesson_dropout.output if SWEEP_FIGURE in FIGURE_RUNS else []),
         *rules.lesson_numbers.output,
         *(rules.lesson_evaluate_line.output if EVALUATED_FIGURE in FIGURE_RUNS else []),
+        *rules.lesson_figures.output,
+        *rules.lesson_claims.output,
     ]
 
 

@@ -138,6 +138,56 @@ rule lesson_evaluate_line:
         "../scripts/lesson_evaluate_line.py"
 
 
+rule lesson_figures:
+    input:
+        sample=rules.lesson_sample_images.output.table,
+        matrix=rules.lesson_convolution.output.matrix_table,
+        image=rules.lesson_convolution.output.image_table,
+        histories=expand(rules.lesson_history.output.table, n=configured_histories()),
+        sweep=[rules.lesson_dropout.output.table] if SWEEP_FIGURE in FIGURE_RUNS else [],
+    output:
+        markdown="results/lesson/figures.md",
+    log:
+        "logs/lesson_figures.log",
+    localrule: True
+    conda:
+        ENVIRONMENT
+    params:
+        **code_of("lesson_figures.py"),
+        histories=history_runs(),
+    script:
+        "../scripts/lesson_figures.py"
+
+
+rule lesson_claims:
+    input:
+        data=rules.prepare_data.output.npz,
+        parameters=rules.lesson_numbers.output.parameters,
+        histories=run_files(rules.train.output.history, CLAIM_RUNS),
+        metrics=run_files(rules.evaluate.output.metrics, CLAIM_RUNS),
+        # the trainings' logs hold the seconds of each epoch
+        logs=run_files(rules.train.log[0], CLAIM_RUNS),
+    output:
+        table=report(
+            "results/lesson/claims.tsv",
+            caption="../report/claims.rst",
+            category=REPORT["claims"],
+        ),
+        markdown="results/lesson/claims.md",
+    log:
+        "logs/lesson_claims.log",
+    localrule: True
+    conda:
+        ENVIRONMENT
+    params:
+        **code_of("lesson_claims.py"),
+        runs=[
+            {"figure": run.figure, "dropout": run.dropout, "seed": run.seed} for run in CLAIM_RUNS
+        ],
+    script:
+        "../scripts/lesson_claims.py"
+
+
 rule lesson:
     input:
         lesson_targets(),
