@@ -11,7 +11,6 @@ here with the same number of threads).
 """
 
 import argparse
-import hashlib
 import json
 import math
 import os
@@ -27,7 +26,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from cnn_lesson import synthetic
+from cnn_lesson import claims, synthetic
+from cnn_lesson.files import hashes
 from cnn_lesson.workflow.command import snakemake_command
 from cnn_lesson.workflow.machine import cpu
 
@@ -37,7 +37,7 @@ WORK = ROOT / "bench" / "work"
 N_TRAIN, N_TEST = 5000, 10000
 
 
-def official_md5() -> str:
+def officialmd5_of() -> str:
     """The real archive's MD5: the config schema's default for data.md5."""
     schema = yaml.safe_load((ROOT / "workflow" / "schemas" / "config.schema.yaml").read_text())
     return schema["properties"]["data"]["properties"]["md5"]["default"]
@@ -46,7 +46,7 @@ def official_md5() -> str:
 def archive() -> Path:
     """The real archive if the workflow has fetched it, else a generated full-size one."""
     real = ROOT / "resources" / "cifar-10-python.tar.gz"
-    if real.exists() and _md5(real) == official_md5():
+    if real.exists() and md5_of(real) == officialmd5_of():
         return real
     generated = WORK / "cifar-10-python.tar.gz"
     if not generated.exists():
@@ -56,12 +56,8 @@ def archive() -> Path:
     return generated
 
 
-def _md5(path: Path) -> str:
-    digest = hashlib.md5()
-    with open(path, "rb") as stream:
-        while chunk := stream.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
+def md5_of(path: Path) -> str:
+    return hashes(path, "md5")["md5"]
 
 
 def experiments(scale: float) -> list[dict]:
@@ -92,7 +88,7 @@ def run_workflow(path: Path, scale: float, cores: int) -> dict:
     subprocess.run(["rm", "-rf", str(workdir)], check=True)
     (workdir / "config").mkdir(parents=True)
     config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
-    config["data"].update(archive=str(path), md5=_md5(path), sha256=None)
+    config["data"].update(archive=str(path), md5=md5_of(path), sha256=None)
     config["experiments"] = experiments(scale)
     (workdir / "config" / "config.yaml").write_text(yaml.safe_dump(config))
     targets = ["results/tables/runs.tsv", "results/tables/dropout_vs_test_loss.tsv"]
@@ -104,9 +100,7 @@ def run_workflow(path: Path, scale: float, cores: int) -> dict:
     epochs = {}
     for log in (workdir / "logs" / "train").rglob("*.log"):
         model = log.relative_to(workdir / "logs" / "train").parts[0]
-        epochs.setdefault(model, []).extend(
-            float(s) for s in re.findall(r"epoch \d+/\d+ .* ([\d.]+) s$", log.read_text(),
-                                         re.MULTILINE))
+        epochs.setdefault(model, []).extend(claims.seconds_per_epoch(log.read_text()))
     peaks = [pd.read_csv(b, sep="\t")["max_rss"].max()
              for b in (workdir / "benchmarks").rglob("*.tsv")]
     return {"wall": wall, "epochs": epochs, "peak_mb": max(peaks), "threads": _threads(workdir)}

@@ -15,6 +15,8 @@ def configure(threads: int, seed: int) -> None:
     keras.utils.set_random_seed(seed)
     if keras.backend.backend() == "tensorflow":
         _configure_tensorflow(threads)
+    elif keras.backend.backend() == "torch":
+        _configure_torch(threads)
     found = devices()
     log.info("backend %s, %d thread(s), seed %d, devices: %s", keras.backend.backend(),
              threads, seed, ", ".join(found) or "CPU")
@@ -41,6 +43,18 @@ def _configure_tensorflow(threads: int) -> None:
     log.info("TensorFlow uses %d intra-op and %d inter-op thread(s), op determinism on",
              tf.config.threading.get_intra_op_parallelism_threads(),
              tf.config.threading.get_inter_op_parallelism_threads())
+
+
+def _configure_torch(threads: int) -> None:
+    import torch
+
+    torch.set_num_threads(threads)
+    try:
+        torch.set_num_interop_threads(threads)
+    except RuntimeError as error:  # only before the first parallel work
+        log.warning("could not set PyTorch's inter-op threads (%s)", error)
+    log.info("PyTorch uses %d intra-op and %d inter-op thread(s)", torch.get_num_threads(),
+             torch.get_num_interop_threads())
 
 
 def devices() -> list[str]:

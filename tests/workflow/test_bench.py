@@ -38,3 +38,26 @@ def test_epoch_refuses_more_threads_than_cpus():
     done = subprocess.run([sys.executable, str(EPOCH), "--threads", str(os.cpu_count() + 1)],
                           capture_output=True, text=True)
     assert done.returncode == 2 and "CPUs" in done.stderr
+
+
+def test_backends_tables_each_rate_with_its_seconds_and_the_episodes_verdicts():
+    """bench/backends.py's table, from constructed trainings: a row per rate, the median epoch
+    (the first, tracing, left out) and the sweep's verdicts as the claims decide them."""
+    import pandas as pd
+
+    sys.path.insert(0, str(EPOCH.parent))
+    try:
+        import backends
+    finally:
+        sys.path.remove(str(EPOCH.parent))
+    from cnn_lesson.claims import HOLDS, Evidence
+
+    history = pd.DataFrame({"loss": [1.0], "val_loss": [1.0], "accuracy": [0.5],
+                            "val_accuracy": [0.5]})
+    losses = {0.15: [1.40, 1.38], 0.45: [1.26, 1.27], 0.75: [1.33, 1.31]}
+    found = [Evidence(rate, seed, history, {"test_loss": loss}, [9.0, 2.0, 2.2])
+             for rate, values in losses.items() for seed, loss in enumerate(values, start=1)]
+    rows = backends.rows("jax", found)
+    assert [row["rate"] for row in rows] == [0.15, 0.45, 0.75]
+    assert rows[1]["test_loss_mean"] == 1.265 and rows[1]["seconds_per_epoch"] == 2.1
+    assert {row["lowest_around_0.45"] for row in rows} == {HOLDS}

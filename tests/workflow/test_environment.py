@@ -9,9 +9,10 @@ import pytest
 import yaml
 from packaging.requirements import Requirement
 
+from cnn_lesson.workflow.backends import INSTALL
 from helpers import ROOT
 
-LOCKS = {name: ROOT / "requirements" / f"{name}.lock" for name in ("cpu", "gpu")}
+LOCKS = {name: ROOT / "requirements" / f"{name}.lock" for name in ("cpu", "gpu", "jax", "torch")}
 
 
 def pins(lock) -> dict[str, list[str]]:
@@ -60,6 +61,19 @@ def test_the_gpu_lock_has_the_cpu_locks_versions_and_cuda():
     cpu, gpu = applying(LOCKS["cpu"]), applying(LOCKS["gpu"])
     assert {name: gpu[name] for name in cpu} == cpu
     assert "nvidia-cudnn-cu12" in gpu
+
+
+@pytest.mark.parametrize("backend", ["jax", "torch"])
+def test_each_backend_lock_has_the_cpu_locks_versions_and_its_backend(backend):
+    cpu, lock = applying(LOCKS["cpu"]), applying(LOCKS[backend])
+    assert {name: lock[name] for name in cpu} == cpu
+    assert backend in lock and backend not in cpu  # the default install stays as small
+
+
+def test_the_readme_has_one_install_line_per_backend():
+    readme = (ROOT / "README.md").read_text()
+    for line in INSTALL.values():
+        assert f"`{line}`" in readme, line
 
 
 def test_environment_yml_carries_the_same_pins_and_this_package():
