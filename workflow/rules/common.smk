@@ -91,10 +91,12 @@ DATA_RECIPE = data_recipe()
 
 def archive_in_place():
     """Whether the archive is here and has the config's checksums: then it is read as it is, and
-    no rule makes it, so that no change of code or URL fetches it again (a job's own Snakemake
-    never fetches it, and does not check)."""
-    if not (IN_CHARGE and Path(ARCHIVE).is_file()):
+    no rule makes it, so that no change of code or URL fetches it again. A job's own Snakemake
+    (a cluster job's) takes the archive the main one planned with, as it is."""
+    if not Path(ARCHIVE).is_file():
         return False
+    if not IN_CHARGE:
+        return True
     try:
         check_archive(ARCHIVE, config["data"]["md5"], config["data"]["sha256"])
     except (InputError, OSError):
