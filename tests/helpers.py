@@ -62,10 +62,12 @@ def snakemake_command(workdir, *args, root=ROOT) -> list[str]:
     return command.snakemake_command(root, workdir, *args)
 
 
-def snakemake(workdir, *args, check=True, root=ROOT, cores=2):
+def snakemake(workdir, *args, check=True, root=ROOT, cores=2, env=None):
     """Run the workflow of `root` in `workdir` on `cores` cores. `root` is this repository, or a
-    copy of it with its own package, as a clone in its own environment."""
-    env = None if root == ROOT else {**os.environ, "PYTHONPATH": str(Path(root) / "src")}
+    copy of it with its own package, as a clone in its own environment; `env`, another
+    environment to run it in."""
+    if root != ROOT:
+        env = {**(env or os.environ), "PYTHONPATH": str(Path(root) / "src")}
     result = subprocess.run(snakemake_command(workdir, "--cores", str(cores), *args, root=root),
                             capture_output=True, text=True, timeout=900, env=env)
     if check and result.returncode != 0:

@@ -175,3 +175,29 @@ def test_an_output_that_cannot_be_read_is_named(tmp_path):
     newer(history)
     with pytest.raises(InputError, match=f"{history} cannot be read \\(Is a directory\\)"):
         integrity.check_training(folder)
+
+
+def test_an_archive_the_data_record_vouches_for_is_not_hashed_again(tmp_path):
+    """Planning costs a `stat` where prepare_data's record names the config's checksums and was
+    written after the archive: shown with a same-size archive of other bytes, older than the
+    record, that passes unread; newer than it, or with other checksums named, it is hashed and
+    refused."""
+    import hashlib
+
+    archive = tmp_path / "cifar-10-python.tar.gz"
+    archive.write_bytes(os.urandom(2048))
+    md5 = hashlib.md5(archive.read_bytes()).hexdigest()
+    npz = tmp_path / "cifar10.npz"
+    npz.write_bytes(os.urandom(64))
+    record = tmp_path / "cifar10.json"
+    record.write_text(json.dumps(integrity.data_checksums(npz, RECIPE, {"md5": md5,
+                                                                       "sha256": None})))
+    assert integrity.archive_verified(archive, record, md5, None)
+    when = archive.stat().st_mtime_ns
+    archive.write_bytes(os.urandom(2048))  # other bytes, the same size and date
+    os.utime(archive, ns=(when, when))
+    assert integrity.archive_verified(archive, record, md5, None)  # vouched for, not read
+    assert not integrity.archive_verified(archive, record, "0" * 32, None)  # other checksums
+    newer(archive)
+    assert not integrity.archive_verified(archive, record, md5, None)  # modified since: hashed
+    assert not integrity.archive_verified(tmp_path / "absent.tar.gz", record, md5, None)

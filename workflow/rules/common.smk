@@ -23,7 +23,7 @@ from cnn_lesson.experiments import (
 from cnn_lesson.files import remove_empty_folders
 from cnn_lesson.workflow import internals, terminal
 from cnn_lesson.workflow.backends import check_backend
-from cnn_lesson.workflow.integrity import check_archive, check_stored_data, check_training
+from cnn_lesson.workflow.integrity import archive_verified, check_stored_data, check_training
 from cnn_lesson.workflow.machine import available_memory_mb
 from cnn_lesson.workflow.provenance import json_digest
 from cnn_lesson.workflow.sources import code_params
@@ -35,6 +35,8 @@ WORKFLOW_ROOT = Path(workflow.basedir)
 SCRIPTS = WORKFLOW_ROOT / "workflow" / "scripts"
 # The CIFAR-10 archive, fixed by the config's checksums: fetched once, then read as it is.
 ARCHIVE = "resources/cifar-10-python.tar.gz"
+# What prepare_data writes beside the .npz: what it is made from, checksums (integrity.py)
+DATA_RECORD = "results/data/cifar10.json"
 # Each training's state after its last finished epoch, outside its outputs (rule train).
 CHECKPOINTS = "checkpoints"
 # The report's sections, in order.
@@ -91,17 +93,12 @@ DATA_RECIPE = data_recipe()
 
 def archive_in_place():
     """Whether the archive is here and has the config's checksums: then it is read as it is, and
-    no rule makes it, so that no change of code or URL fetches it again. A job's own Snakemake
+    no rule makes it, so that no change of code or URL fetches it again (one that fails is
+    fetched again, or refused by name where results were made from it). A job's own Snakemake
     (a cluster job's) takes the archive the main one planned with, as it is."""
-    if not Path(ARCHIVE).is_file():
-        return False
     if not IN_CHARGE:
-        return True
-    try:
-        check_archive(ARCHIVE, config["data"]["md5"], config["data"]["sha256"])
-    except (InputError, OSError):
-        return False  # fetched again, or refused by name where results were made from it
-    return True
+        return Path(ARCHIVE).is_file()
+    return archive_verified(ARCHIVE, DATA_RECORD, config["data"]["md5"], config["data"]["sha256"])
 
 
 def check_before_planning():
@@ -221,7 +218,9 @@ def limit_memory_to_this_machine():
     """A local run starts jobs only while the sum of their mem_mb fits in the memory available
     as it starts (a training asks 2 GB): `--cores all` on an 8 GB laptop must not start 8
     trainings. --resources mem_mb=N sets another limit; a cluster run has none."""
-    if not (IN_CHARGE and internals.runs_locally(workflow)) or internals.memory_limit(workflow):
+    if not (IN_CHARGE and internals.runs_locally(workflow)):
+        return
+    if internals.memory_limit(workflow) is not None:  # --resources mem_mb=N, 0 included
         return
     available = available_memory_mb()
     internals.limit_memory(workflow, available)
@@ -237,10 +236,10 @@ def check_results_config():
     made = terminal.tabled_runs(rules.aggregate.output.runs)
     if made and made != {(run.model, run.dropout, run.seed) for run in RUNS}:
         logger.warning(
-            f"{rules.aggregate.output.runs} lists other runs than this config asks for: the results here were "
-            f"made with another config. This run makes this config's runs, and a report built "
-            f"with it shows them; to report on the others, give the --configfile (and "
-            f"--directory) you made them with."
+            f"{rules.aggregate.output.runs} lists other runs than this config asks for: the "
+            f"results here were made with another config. This run makes this config's runs, "
+            f"and a report built with it shows them; to report on the others, give the "
+            f"--configfile (and --directory) you made them with."
         )
 
 

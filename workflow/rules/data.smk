@@ -23,7 +23,7 @@ rule prepare_data:
         archive=ARCHIVE,
     output:
         npz="results/data/cifar10.npz",
-        record="results/data/cifar10.json",
+        record=DATA_RECORD,
     log:
         "logs/prepare_data.log",
     benchmark:

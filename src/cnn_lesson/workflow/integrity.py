@@ -24,10 +24,34 @@ TRAINING_RECORD = "checksums.json"
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
-def data_checksums(npz: Path, recipe: str) -> dict:
-    """What prepare_data writes beside the .npz, after it: what it is made from, and its
-    fingerprint (the record's own time tells when that was taken)."""
-    return {"recipe": recipe, "file": fingerprint(npz)}
+def data_checksums(npz: Path, recipe: str, archive: dict | None = None) -> dict:
+    """What prepare_data writes beside the .npz, after it: what it is made from, its
+    fingerprint, and the checksums (`archive`: md5, sha256) it verified the archive against
+    just before (the record's own time tells when all that was taken)."""
+    record = {"recipe": recipe, "file": fingerprint(npz)}
+    return {**record, "archive": archive} if archive else record
+
+
+def archive_verified(archive: Path, record_path: Path, md5: str, sha256: str | None) -> bool:
+    """Whether `archive` is here with these checksums. Hashed only where the data record does
+    not vouch for it: a record that names these checksums, written after the archive was last
+    modified (prepare_data verified it then), costs a `stat`."""
+    archive, record_path = Path(archive), Path(record_path)
+    if not archive.is_file():
+        return False
+    try:
+        written = json.loads(record_path.read_bytes())
+        if (isinstance(written, dict)
+                and written.get("archive") == {"md5": md5, "sha256": sha256}
+                and archive.stat().st_mtime_ns <= record_path.stat().st_mtime_ns):
+            return True
+    except (OSError, ValueError):
+        pass  # no readable record: hash it
+    try:
+        check_archive(archive, md5, sha256)
+    except (InputError, OSError):
+        return False
+    return True
 
 
 def training_checksums(folder: Path) -> dict:
