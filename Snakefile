@@ -1,13 +1,16 @@
-# Episode 4 of the Carpentries "Introduction to deep learning" (CIFAR-10), as a workflow.
-# Read it as a table of contents: each stage lives in workflow/rules/.
+# Episode 4 of the Carpentries "Introduction to deep learning", as a workflow: its CIFAR-10
+# edition (config/config.yaml, the default) or its Dollar Street 10 edition
+# (--configfile config/dollar_street_10.yaml). Read it as a table of contents: each stage lives
+# in workflow/rules/, each edition in src/cnn_lesson/editions/.
 from snakemake.utils import min_version
 
-from cnn_lesson.workflow.config import text_file
+from cnn_lesson.workflow.config import base_config, text_file
 
 min_version("9.0")
 
 
-configfile: text_file("config/config.yaml")
+# The edition's own config, complete; what --configfile and --config give is laid on top.
+configfile: text_file(base_config(config))
 
 
 report: "workflow/report/workflow.rst"

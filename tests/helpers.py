@@ -52,9 +52,34 @@ def tiny_config(url, archive):
             "seeds": [1]}
 
 
-def write_config(workdir, config):
+def write_config(workdir, config, name="config.yaml"):
     (workdir / "config").mkdir(parents=True, exist_ok=True)
-    (workdir / "config" / "config.yaml").write_text(yaml.safe_dump(config))
+    (workdir / "config" / name).write_text(yaml.safe_dump(config))
+
+
+# The Dollar Street 10 edition's: its config's file name, and the tiny data's size
+DOLLAR_STREET = "dollar_street_10.yaml"
+DS_TRAIN, DS_TEST = 40, 20
+
+
+def tiny_dollar_street_config(url, record, md5=None):
+    """Every kind of the edition's runs, 1-2 epochs, on the tiny zip: each history figure, a
+    sweep with early stopping, a grid of two models."""
+    return {"edition": "dollar_street_10",
+            "data": {"url": url, "record": record, "md5": md5},
+            "experiments": [
+                {"model": "base", "dropout": [0], "epochs": 2, "figure": "04_training_history_1"},
+                {"model": "dense", "dropout": [0], "epochs": 1,
+                 "figure": "04_dense_model_training_history"},
+                {"model": "extra_layer", "dropout": [0], "epochs": 1,
+                 "figure": "04_training_history_2"},
+                {"model": "dropout", "dropout": [0.8], "epochs": 1,
+                 "figure": "04_training_history_3"},
+                {"model": "sweep", "dropout": [0.2, 0.9], "epochs": 3, "patience": 1,
+                 "figure": "04_vary_dropout_rate"},
+                {"model": "grid_1", "dropout": [0.2, 0.8], "epochs": 1, "figure": "grid_search"},
+                {"model": "grid_2", "dropout": [0.8], "epochs": 1, "figure": "grid_search"}],
+            "seeds": [1]}
 
 
 def snakemake_command(workdir, *args, root=ROOT) -> list[str]:

@@ -18,13 +18,14 @@ def markdown_line(name: str, alt: str) -> str:
     return f'![](../fig/{name}.png){{alt="{alt.replace(chr(34), chr(39))}"}}'
 
 
-def sample_images(table: pd.DataFrame) -> str:
-    """04_cifar10: the grid of training images, from its table (index, label, class_name)."""
+def sample_images(table: pd.DataFrame, data_set: str = "CIFAR-10") -> str:
+    """04_cifar10 (or the edition's sample figure): the grid of training images of `data_set`,
+    from its table (index, label, class_name)."""
     counts = table["class_name"].value_counts()
     common = [f"'{name}' ({count})" for name, count in counts.head(2).items()]
     side = round(len(table) ** 0.5)
     grid = f"A {side} by {side} grid" if side * side == len(table) else "A grid"
-    return (f"{grid} of the first {len(table)} training images of the CIFAR-10 data set, each "
+    return (f"{grid} of the first {len(table)} training images of the {data_set} data set, each "
             f"labelled with its category; {len(counts)} of the 10 categories appear, most often "
             f"{' and '.join(common)}.")
 

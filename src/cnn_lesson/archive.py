@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from cnn_lesson.errors import InputError
+from cnn_lesson.files import hashes
 
 FOLDER = "cifar-10-batches-py"
 TRAIN_BATCHES = [f"{FOLDER}/data_batch_{i}" for i in range(1, 6)]
@@ -48,6 +49,44 @@ class Dataset:
     x_test: np.ndarray
     y_test: np.ndarray
     class_names: list[str]
+
+
+@dataclass(frozen=True)
+class TarArchive:
+    """The CIFAR-10 python archive under resources/, fixed by its md5 and SHA-256 (the
+    config's data.md5 and data.sha256)."""
+
+    file: str
+    image_shape: tuple[int, int, int] = IMAGE_SHAPE
+    checksums_beside = False  # the config always pins them (the schema's defaults)
+
+    def checksums(self, data: dict) -> dict:
+        """The checksums the config pins."""
+        return {"md5": data["md5"], "sha256": data["sha256"]}
+
+    def recipe(self, data: dict) -> str:
+        """What the prepared data is made from, in words."""
+        return f"the first {data['n_train']} training images of the archive with md5 {data['md5']}"
+
+    def mismatch(self, path: Path, checksums: dict) -> str | None:
+        """How the archive at `path` differs from `checksums`, as 'has md5 X, not data.md5 Y',
+        or None."""
+        wrong = checksum_mismatch(hashes(path, "md5", "sha256"), checksums["md5"],
+                                  checksums["sha256"])
+        return f"has {wrong[0]} {wrong[1]}, not data.{wrong[0]} {wrong[2]}" if wrong else None
+
+    def read(self, path: Path, checksums: dict, n_train: int) -> Dataset:
+        """The first `n_train` training images and the test split, scaled (the checksums were
+        checked by whoever hands the archive in)."""
+        return read_archive(path, n_train, scaled=True)
+
+
+def checksum_mismatch(digests: dict[str, str], md5: str, sha256: str | None):
+    """(name, found, expected) for the first checksum that differs, or None."""
+    for name, expected in (("md5", md5), ("sha256", sha256)):
+        if expected and digests[name] != expected.lower():
+            return name, digests[name], expected
+    return None
 
 
 def _latin1_encode(text: str, encoding: str = "latin1") -> bytes:

@@ -53,6 +53,11 @@ READINGS = {
              "less well",
     "around": "around the lowest: the rate with the lowest mean test loss, or one whose mean "
               "lies within one standard deviation of it",
+    "best": "the best: the grid point with the lowest mean score (its training's lowest "
+            "validation loss, as keras_tuner scores a trial), or one whose mean lies within "
+            "one standard deviation of it",
+    "keeps increasing": "the training accuracy increases when it is higher at the last epoch "
+                        "than half-way",
 }
 STAGNATION_SHARE = 0.25
 INCREASE_SHARE = 0.01
@@ -71,6 +76,7 @@ class Evidence:
     history: pd.DataFrame
     metrics: dict
     seconds: list[float]
+    model: str = ""
 
 
 # ---------------------------------------------------------------------------- verdict rules
@@ -129,6 +135,10 @@ def continues_to_decrease(loss: pd.Series) -> bool | None:
     return bool(values[-1] < values[len(values) // 2 - 1])
 
 
+def continues_to_increase(curve: pd.Series) -> bool | None:
+    return continues_to_decrease(-curve)
+
+
 def accuracy_gap(history: pd.DataFrame) -> float:
     """Training accuracy minus validation accuracy at the last epoch."""
     last = history.iloc[-1]
@@ -161,7 +171,7 @@ def _mean_sd(values: list[float], digits: int = 4) -> str:
            f"(n={len(values)})"
 
 
-def pixel_range(images: np.ndarray) -> tuple[int, int]:
+def stored_pixel_range(images: np.ndarray) -> tuple[int, int]:
     """The lowest and highest pixel value as the archive stores them (0-255): the prepared
     images are those divided by 255."""
     return int(np.rint(images.min() * 255)), int(np.rint(images.max() * 255))
@@ -179,22 +189,14 @@ def seconds_per_epoch(log: str) -> list[float]:
     return [seconds[epoch] for epoch in sorted(seconds)]
 
 
-def data_claims(shape: tuple[int, ...], pixels: tuple[int, int], labels: list[int]) -> list[dict]:
-    """The data's shape, pixel range, labels and number of features."""
-    features = int(np.prod(shape[1:]))
-    section = "1. Load data"
-    return [
-        _row("sample_shape", section, "train_images.shape: (5000, 32, 32, 3)",
-             str(tuple(shape)), "-", verdict_equal(tuple(shape), (5000, 32, 32, 3)),
-             RULES["equal"]),
-        _row("pixel_range", section, "the values of the three channels range between 0 and "
-             "255", f"{pixels[0]} to {pixels[1]}", "-", verdict_equal(tuple(pixels), (0, 255)),
-             RULES["equal"]),
-        _row("labels", section, "10 classes, labels 0 to 9", ", ".join(map(str, labels)), "-",
-             verdict_equal(list(labels), list(range(10))), RULES["equal"]),
-        _row("features", section, "we have 3072 features", str(features), "-",
-             verdict_equal(features, 3072), RULES["equal"]),
-    ]
+@dataclass(frozen=True)
+class DataFacts:
+    """What the claims need to know of the data: shapes, pixel range and labels, as stored."""
+
+    shape: tuple[int, ...]  # the training images'
+    label_shape: tuple[int, ...]
+    pixels: tuple[int, int]  # lowest and highest, 0-255
+    labels: list[int]  # the distinct labels, sorted
 
 
 @dataclass(frozen=True)
@@ -209,63 +211,138 @@ class ModelFacts:
     dropout_parameters: int
 
 
-def parameter_claims(facts: ModelFacts) -> list[dict]:
-    """The exercises' answers, each model's printed total, and what the text says of layers."""
-    rows = [
-        _row("dense_exercise", "2. Parameters of a dense layer", "307300 parameters to learn",
-             f"{facts.totals['dense_exercise']:,}",
-             "-", verdict_equal(facts.totals["dense_exercise"], 307300), RULES["equal"]),
-        _row("conv_exercise", "5. Parameters of a convolutional layer", "2700 weights",
-             f"{facts.totals['conv_exercise']:,}", "-",
-             verdict_equal(facts.totals["conv_exercise"], 2700), RULES["equal"]),
-    ]
-    for name in ("base", "extra_layer", "dropout"):
-        printed = facts.printed_totals[name]
-        rows.append(_row(f"total_{name}", "model.summary()", f"Total params: {printed:,}",
-                         f"{facts.totals[name]:,}", "-", verdict_equal(facts.totals[name],
-                                                                       printed), RULES["equal"]))
-    largest = max(range(len(facts.small_layers)), key=lambda i: facts.small_layers[i][1])
-    last_dense = max(i for i, (kind, _) in enumerate(facts.small_layers) if kind == "Dense")
-    kind, count = facts.small_layers[largest]
-    rows += [
-        _row("small_last_dense_most", "6. Convolutional network (small model)",
-             "the last dense layer has the most parameters",
-             f"layer {largest}, {kind}, {count:,} parameters", "-",
-             verdict_equal(largest, last_dense), "holds when the layer with the most "
-             "parameters is the last Dense layer"),
-        _row("small_flatten_input", "6. Convolutional network (small model)",
-             "the Flatten layer converts the 28x28x50 output",
-             "x".join(map(str, facts.small_flatten_input)), "-",
-             verdict_equal(tuple(facts.small_flatten_input), (28, 28, 50)), RULES["equal"]),
-        _row("extra_layer_fewer_parameters", "8. Another convolutional layer",
-             "the number of parameters has decreased by adding this layer",
-             f"{facts.totals['base']:,} -> {facts.totals['extra_layer']:,}", "-",
-             verdict_equal(facts.totals["extra_layer"] < facts.totals["base"], True),
-             "holds when extra_layer has fewer parameters than base"),
-        _row("dropout_shape_and_parameters", "9. Dropout",
-             "dropout does not alter the dimensions of the image, and has zero parameters",
-             f"{facts.dropout_shapes[0]} -> {facts.dropout_shapes[1]}, "
-             f"{facts.dropout_parameters} parameters", "-",
-             verdict_equal((facts.dropout_shapes[0] == facts.dropout_shapes[1],
-                            facts.dropout_parameters), (True, 0)),
-             "holds when the Dropout layer's output shape is its input's and it has no "
-             "parameters"),
-    ]
-    return rows
+@dataclass(frozen=True)
+class Facts:
+    """Everything a claim is checked against: the data, the models, and what the runs behind
+    each of the episode's figures measured (by the config's figure name)."""
+
+    data: DataFacts
+    models: ModelFacts
+    runs: dict[str, list[Evidence]]
 
 
-def _property_row(claim: str, section: str, says: str, runs: list[Evidence],
-                  test: Callable[[pd.DataFrame], bool | None], reading: str) -> dict:
-    """A statement about the curves of one training, over its seeds."""
-    rule = f"{RULES['seeds']}. {reading}"
-    if not runs:
-        return _not_run(claim, section, says, rule)
-    per_seed = [test(run.history) for run in runs]
-    on_mean = test(mean_history(runs))
-    measured = f"{sum(bool(v) for v in per_seed)} of {len(runs)} seeds, mean curve: " \
-               f"{_yes_no(on_mean)}"
-    return _row(claim, section, says, measured, len(runs), verdict_over_seeds(per_seed, on_mean),
-                rule)
+# ------------------------------------------------------ the kinds of claim an edition lists
+
+@dataclass(frozen=True)
+class Fact:
+    """A fact of the data or of a model: holds when `value(facts)` equals `expected`."""
+
+    claim: str
+    section: str
+    says: str
+    value: Callable[[Facts], object]
+    expected: object
+    shown: Callable[[Facts], str]
+    rule: str = RULES["equal"]
+
+    def row(self, facts: Facts) -> dict:
+        return _row(self.claim, self.section, self.says, self.shown(facts), "-",
+                    verdict_equal(self.value(facts), self.expected), self.rule)
+
+
+def image_shape(says: str, expected: tuple[int, ...], section: str = "1. Load data") -> Fact:
+    return Fact("sample_shape", section, says, lambda f: tuple(f.data.shape), expected,
+                lambda f: str(tuple(f.data.shape)))
+
+
+def label_shape(says: str, expected: tuple[int, ...], section: str = "1. Load data") -> Fact:
+    return Fact("label_shape", section, says, lambda f: tuple(f.data.label_shape), expected,
+                lambda f: str(tuple(f.data.label_shape)))
+
+
+def pixel_range(says: str, section: str = "1. Load data") -> Fact:
+    return Fact("pixel_range", section, says, lambda f: tuple(f.data.pixels), (0, 255),
+                lambda f: f"{f.data.pixels[0]} to {f.data.pixels[1]}")
+
+
+def label_values(says: str, classes: int = 10, section: str = "1. Load data") -> Fact:
+    return Fact("labels", section, says, lambda f: list(f.data.labels), list(range(classes)),
+                lambda f: ", ".join(map(str, f.data.labels)))
+
+
+def features(says: str, expected: int, section: str = "1. Load data") -> Fact:
+    count = lambda f: int(np.prod(f.data.shape[1:]))  # noqa: E731 - a one-line reading
+    return Fact("features", section, says, count, expected, lambda f: str(count(f)))
+
+
+def total(claim: str, section: str, says: str, model: str, expected: int) -> Fact:
+    """A model's (or an exercise's) parameter count, as the episode states it."""
+    return Fact(claim, section, says, lambda f: f.models.totals[model], expected,
+                lambda f: f"{f.models.totals[model]:,}")
+
+
+def printed_total(model: str, printed: int) -> Fact:
+    """The `Total params:` line of a model's summary."""
+    return total(f"total_{model}", "model.summary()", f"Total params: {printed:,}", model,
+                 printed)
+
+
+def last_dense_most(section: str, says: str) -> Fact:
+    """The small model's layer with the most parameters is its last Dense layer."""
+    def largest(f: Facts) -> int:
+        layers = f.models.small_layers
+        return max(range(len(layers)), key=lambda i: layers[i][1])
+
+    def last_dense(f: Facts) -> int:
+        return max(i for i, (kind, _) in enumerate(f.models.small_layers) if kind == "Dense")
+
+    def shown(f: Facts) -> str:
+        kind, count = f.models.small_layers[largest(f)]
+        return f"layer {largest(f)}, {kind}, {count:,} parameters"
+
+    return Fact("small_last_dense_most", section, says, lambda f: largest(f) == last_dense(f),
+                True, shown, "holds when the layer with the most parameters is the last Dense "
+                "layer")
+
+
+def flatten_input(section: str, says: str, expected: tuple[int, ...]) -> Fact:
+    return Fact("small_flatten_input", section, says,
+                lambda f: tuple(f.models.small_flatten_input), expected,
+                lambda f: "x".join(map(str, f.models.small_flatten_input)))
+
+
+def fewer_parameters(claim: str, section: str, says: str, model: str, than: str) -> Fact:
+    """`model` has fewer parameters than `than`."""
+    return Fact(claim, section, says,
+                lambda f: f.models.totals[model] < f.models.totals[than], True,
+                lambda f: f"{f.models.totals[than]:,} -> {f.models.totals[model]:,}",
+                f"holds when {model} has fewer parameters than {than}")
+
+
+def dropout_keeps_shape(section: str, says: str) -> Fact:
+    def value(f: Facts):
+        return f.models.dropout_shapes[0] == f.models.dropout_shapes[1], \
+            f.models.dropout_parameters
+
+    return Fact("dropout_shape_and_parameters", section, says, value, (True, 0),
+                lambda f: f"{f.models.dropout_shapes[0]} -> {f.models.dropout_shapes[1]}, "
+                          f"{f.models.dropout_parameters} parameters",
+                "holds when the Dropout layer's output shape is its input's and it has no "
+                "parameters")
+
+
+@dataclass(frozen=True)
+class Curves:
+    """A statement about the curves of the training behind `figure`, over its seeds."""
+
+    claim: str
+    section: str
+    says: str
+    figure: str
+    test: Callable[[pd.DataFrame], bool | None]
+    reading: str
+
+    def row(self, facts: Facts) -> dict:
+        rule = f"{RULES['seeds']}. {self.reading}"
+        runs = facts.runs.get(self.figure, [])
+        if not runs:
+            return _not_run(self.claim, self.section, self.says, rule)
+        per_seed = [self.test(run.history) for run in runs]
+        on_mean = self.test(mean_history(runs))
+        measured = f"{sum(bool(v) for v in per_seed)} of {len(runs)} seeds, mean curve: " \
+                   f"{_yes_no(on_mean)}"
+        return _row(self.claim, self.section, self.says, measured, len(runs),
+                    verdict_over_seeds(per_seed, on_mean), rule)
 
 
 def _yes_no(value: bool | None) -> str:
@@ -276,21 +353,34 @@ def _not_run(claim: str, section: str, says: str, rule: str) -> dict:
     return _row(claim, section, says, "not run by this config", 0, CANNOT_TELL, rule)
 
 
-def _paired_row(claim: str, section: str, says: str, runs: list[Evidence],
-                others: list[Evidence], value: Callable[[Evidence], float | None],
-                holds: Callable[[float, float], bool], reading: str, unit: str = "") -> dict:
-    """A comparison of one training with another, seed by seed and on the means."""
-    rule = f"{RULES['seeds']}. {reading}"
-    pairs = _pairs(runs, others, value)
-    if not pairs:
-        return _not_run(claim, section, says, rule)
-    ours, theirs = zip(*pairs)
-    per_seed = [holds(a, b) for a, b in pairs]
-    on_mean = holds(statistics.mean(ours), statistics.mean(theirs))
-    measured = f"{_mean_sd(list(ours))}{unit} against {_mean_sd(list(theirs))}{unit}; holds " \
-               f"for {sum(per_seed)} of {len(pairs)} seeds"
-    return _row(claim, section, says, measured, len(pairs), verdict_over_seeds(per_seed, on_mean),
-                rule)
+@dataclass(frozen=True)
+class Paired:
+    """The training behind `figure` against the one behind `other`, seed by seed and on the
+    means: `holds(ours, theirs)` of `value` of each."""
+
+    claim: str
+    section: str
+    says: str
+    figure: str
+    other: str
+    value: Callable[[Evidence], float | None]
+    holds: Callable[[float, float], bool]
+    reading: str
+    unit: str = ""
+
+    def row(self, facts: Facts) -> dict:
+        rule = f"{RULES['seeds']}. {self.reading}"
+        pairs = _pairs(facts.runs.get(self.figure, []), facts.runs.get(self.other, []),
+                       self.value)
+        if not pairs:
+            return _not_run(self.claim, self.section, self.says, rule)
+        ours, theirs = zip(*pairs)
+        per_seed = [self.holds(a, b) for a, b in pairs]
+        on_mean = self.holds(statistics.mean(ours), statistics.mean(theirs))
+        measured = f"{_mean_sd(list(ours))}{self.unit} against {_mean_sd(list(theirs))}" \
+                   f"{self.unit}; holds for {sum(per_seed)} of {len(pairs)} seeds"
+        return _row(self.claim, self.section, self.says, measured, len(pairs),
+                    verdict_over_seeds(per_seed, on_mean), rule)
 
 
 def _pairs(runs: list[Evidence], others: list[Evidence], value) -> list[tuple[float, float]]:
@@ -300,69 +390,30 @@ def _pairs(runs: list[Evidence], others: list[Evidence], value) -> list[tuple[fl
     return [(a, b) for a, b in pairs if a is not None and b is not None]
 
 
-def training_claims(figures: dict[str, list[Evidence]]) -> list[dict]:
-    """What the episode says of its trainings, from the runs behind each of its figures."""
-    base = figures.get("04_training_history_1", [])
-    extra = figures.get("04_training_history_2", [])
-    dropout = figures.get("04_training_history_3", [])
-    return [
-        _property_row(
-            "base_overfits", "7. Training (create_nn)", "the model is overfitting somewhat, "
-            "because the validation accuracy and loss stagnates", base,
-            lambda h: _all(stagnates(h["val_loss"], True), stagnates(h["val_accuracy"], False)),
-            READINGS["stagnates"]),
-        _property_row(
-            "extra_layer_overfits", "9. Dropout (create_nn_extra_layer)", "the training loss "
-            "continues to decrease, while the validation loss stagnates, and even starts to "
-            "increase", extra,
-            lambda h: _all(continues_to_decrease(h["loss"]), stagnates(h["val_loss"], True),
-                           starts_to_increase(h["val_loss"])),
-            f"{READINGS['decreases']}; {READINGS['stagnates']}; {READINGS['increases']}"),
-        _paired_row(
-            "dropout_smaller_gap", "9. Dropout", "the gap between the training accuracy and "
-            "validation accuracy is much smaller", dropout, extra,
-            lambda run: accuracy_gap(run.history),
-            lambda ours, theirs: ours <= MUCH_SMALLER_SHARE * theirs,
-            f"the gap at the last epoch, dropout 0.8 against none; {READINGS['much smaller']}"),
-        _paired_row(
-            "dropout_higher_val_accuracy", "9. Dropout", "the final accuracy on the validation "
-            "set is higher than without dropout", dropout, extra,
-            lambda run: float(run.history["val_accuracy"].iloc[-1]),
-            lambda ours, theirs: ours > theirs, READINGS["higher"]),
-        _paired_row(
-            "dropout_speed", "9. Dropout", "dropout ... does not affect training speed", dropout,
-            extra, lambda run: epoch_seconds(run.seconds),
-            lambda ours, theirs: abs(ours / theirs - 1) <= SPEED_TOLERANCE, READINGS["speed"],
-            " s"),
-        *_printed_rows(dropout),
-        *_sweep_rows(figures.get("04_vary_dropout_rate", [])),
-    ]
-
-
-def _all(*values: bool | None) -> bool | None:
+def all_of(*values: bool | None) -> bool | None:
+    """Whether all readings hold; None where one cannot be decided."""
     return None if any(value is None for value in values) else all(values)
 
 
-PRINTED_EVALUATE = {"test_loss": 1.4683, "test_accuracy": 0.5307}
+@dataclass(frozen=True)
+class Printed:
+    """A number the episode prints from the training behind `figure`: `key` of its test
+    metrics (metrics.json), against the seeds (rule `printed`)."""
 
+    claim: str
+    section: str
+    says: str
+    figure: str
+    key: str
+    printed: float
 
-def _printed_rows(runs: list[Evidence]) -> list[dict]:
-    """The dropout model's `evaluate` line: `loss: 1.4683 - accuracy: 0.5307`."""
-    rows = []
-    for key, printed in PRINTED_EVALUATE.items():
-        name = key.removeprefix("test_")
-        claim, says = f"printed_{name}", f"313/313 - 2s - {name}: {printed}"
+    def row(self, facts: Facts) -> dict:
+        runs = facts.runs.get(self.figure, [])
         if not runs:
-            rows.append(_not_run(claim, "9. Dropout", says, RULES["printed"]))
-            continue
-        values = [float(run.metrics[key]) for run in runs]
-        rows.append(_row(claim, "9. Dropout", says, _mean_sd(values), len(values),
-                         verdict_printed(printed, values), RULES["printed"]))
-    return rows
-
-
-SWEEP_SAYS = {"range": ("The test loss varies between 1.26 and 1.40", (1.26, 1.40)),
-              "best": ("is lowest with a dropout_rate around 0.45", 0.45)}
+            return _not_run(self.claim, self.section, self.says, RULES["printed"])
+        values = [float(run.metrics[self.key]) for run in runs]
+        return _row(self.claim, self.section, self.says, _mean_sd(values), len(values),
+                    verdict_printed(self.printed, values), RULES["printed"])
 
 
 def sweep_rates(runs: list[Evidence]) -> pd.DataFrame:
@@ -373,37 +424,73 @@ def sweep_rates(runs: list[Evidence]) -> pd.DataFrame:
     return pd.DataFrame({"mean": grouped.mean(), "sd": grouped.std(), "values": grouped.apply(list)})
 
 
-def _sweep_rows(runs: list[Evidence]) -> list[dict]:
-    section = "Challenge: vary dropout rate"
-    (range_says, (low, high)), (best_says, best_rate) = SWEEP_SAYS["range"], SWEEP_SAYS["best"]
-    if not runs:
-        return [_not_run("sweep_range", section, range_says, RULES["printed"]),
-                _not_run("sweep_lowest_rate", section, best_says, READINGS["around"])]
-    rates = sweep_rates(runs)
-    lowest, highest = rates["mean"].idxmin(), rates["mean"].idxmax()
-    seeds = min(len(values) for values in rates["values"])
-    ends = [verdict_printed(low, rates.loc[lowest, "values"]),
-            verdict_printed(high, rates.loc[highest, "values"])]
-    range_verdict = CANNOT_TELL if CANNOT_TELL in ends else (HOLDS if ends == [HOLDS] * 2
-                                                             else FAILS)
-    around = _around(rates, lowest)
-    best_verdict = CANNOT_TELL if seeds < 2 or best_rate not in rates.index else \
-        (HOLDS if best_rate in around else FAILS)
-    return [
-        _row("sweep_range", section, range_says,
-             f"{rates.loc[lowest, 'mean']:.2f} (at {lowest:g}) to {rates.loc[highest, 'mean']:.2f}"
-             f" (at {highest:g}), means over seeds", seeds, range_verdict,
-             f"each end, against the seeds of the rate with the lowest and with the highest mean "
-             f"test loss: {RULES['printed']}"),
-        _row("sweep_lowest_rate", section, best_says,
-             f"lowest mean at {lowest:g}; within one SD of it: "
-             f"{', '.join(f'{rate:g}' for rate in around)}", seeds, best_verdict,
-             f"{READINGS['around']}; one seed: cannot tell"),
-    ]
+@dataclass(frozen=True)
+class SweepRange:
+    """The range of the sweep's test loss, its lowest and highest mean against the episode's."""
+
+    claim: str
+    section: str
+    says: str
+    figure: str
+    low: float
+    high: float
+
+    def row(self, facts: Facts) -> dict:
+        runs = facts.runs.get(self.figure, [])
+        if not runs:
+            return _not_run(self.claim, self.section, self.says, RULES["printed"])
+        rates = sweep_rates(runs)
+        lowest, highest = rates["mean"].idxmin(), rates["mean"].idxmax()
+        ends = [verdict_printed(self.low, rates.loc[lowest, "values"]),
+                verdict_printed(self.high, rates.loc[highest, "values"])]
+        verdict = CANNOT_TELL if CANNOT_TELL in ends else (HOLDS if ends == [HOLDS] * 2
+                                                           else FAILS)
+        return _row(self.claim, self.section, self.says,
+                    f"{rates.loc[lowest, 'mean']:.2f} (at {lowest:g}) to "
+                    f"{rates.loc[highest, 'mean']:.2f} (at {highest:g}), means over seeds",
+                    _fewest_seeds(rates), verdict,
+                    f"each end, against the seeds of the rate with the lowest and with the "
+                    f"highest mean test loss: {RULES['printed']}")
 
 
-def _around(rates: pd.DataFrame, lowest: float) -> list[float]:
-    """The rates whose mean test loss lies within one SD of the lowest mean, the lowest first."""
+@dataclass(frozen=True)
+class SweepLowest:
+    """The rate at which the episode says the sweep's test loss is lowest."""
+
+    claim: str
+    section: str
+    says: str
+    figure: str
+    rate: float
+
+    def row(self, facts: Facts) -> dict:
+        runs = facts.runs.get(self.figure, [])
+        if not runs:
+            return _not_run(self.claim, self.section, self.says, READINGS["around"])
+        lowest, around, seeds, verdict = _lowest(sweep_rates(runs), self.rate)
+        return _row(self.claim, self.section, self.says,
+                    f"lowest mean at {lowest:g}; within one SD of it: "
+                    f"{', '.join(f'{rate:g}' for rate in around)}", seeds, verdict,
+                    f"{READINGS['around']}; one seed: cannot tell")
+
+
+def _lowest(table: pd.DataFrame, expected) -> tuple:
+    """(the row of `table` with the lowest mean, those around it, the fewest seeds of a row, and
+    the verdict on `expected` being around the lowest: rule `around`, one seed cannot tell)."""
+    lowest = table["mean"].idxmin()
+    around = _around(table, lowest)
+    seeds = _fewest_seeds(table)
+    verdict = CANNOT_TELL if seeds < 2 or expected not in table.index else \
+        (HOLDS if expected in around else FAILS)
+    return lowest, around, seeds, verdict
+
+
+def _fewest_seeds(rates: pd.DataFrame) -> int:
+    return min(len(values) for values in rates["values"])
+
+
+def _around(rates: pd.DataFrame, lowest) -> list:
+    """The rows whose mean lies within one SD of the lowest mean's row, the lowest first."""
     spread = rates.loc[lowest, "sd"]
     if pd.isna(spread):
         return [lowest]
@@ -411,11 +498,70 @@ def _around(rates: pd.DataFrame, lowest: float) -> list[float]:
     return [lowest, *[rate for rate in near if rate != lowest]]
 
 
-def claims_table(data_rows: list[dict], parameter_rows: list[dict],
-                 figures: dict[str, list[Evidence]]) -> pd.DataFrame:
-    """Every checked claim of the episode, a row each, in the episode's order."""
-    return pd.DataFrame([*data_rows, *parameter_rows, *training_claims(figures)],
-                        columns=COLUMNS)
+def grid_scores(runs: list[Evidence]) -> pd.DataFrame:
+    """Each grid point's score as keras_tuner scores a trial (its training's lowest validation
+    loss), indexed by (model, rate): mean, standard deviation and the values over seeds."""
+    table = pd.DataFrame({"model": [run.model for run in runs],
+                          "rate": [run.dropout for run in runs],
+                          "score": [float(run.history["val_loss"].min()) for run in runs]})
+    grouped = table.groupby(["model", "rate"])["score"]
+    return pd.DataFrame({"mean": grouped.mean(), "sd": grouped.std(), "values": grouped.apply(list)})
+
+
+@dataclass(frozen=True)
+class GridBest:
+    """The grid point the episode says is best (`best`: model and rate)."""
+
+    claim: str
+    section: str
+    says: str
+    figure: str
+    best: tuple[str, float]
+    labels: dict[str, str]  # model -> the hyperparameters it stands for
+
+    def row(self, facts: Facts) -> dict:
+        rule = f"{READINGS['best']}; one seed: cannot tell"
+        runs = facts.runs.get(self.figure, [])
+        if not runs:
+            return _not_run(self.claim, self.section, self.says, rule)
+        scores = grid_scores(runs)
+        lowest, around, seeds, verdict = _lowest(scores, self.best)
+        return _row(self.claim, self.section, self.says,
+                    f"lowest mean score {scores.loc[lowest, 'mean']:.4f} at {self.name(lowest)}; "
+                    f"within one SD of it: {'; '.join(self.name(point) for point in around)}",
+                    seeds, verdict, rule)
+
+    def name(self, point: tuple[str, float]) -> str:
+        model, rate = point
+        return f"{self.labels.get(model, model)}, dropout_rate {rate:g}"
+
+
+@dataclass(frozen=True)
+class GridScore:
+    """The score the episode prints for a grid point, against its seeds (rule `printed`)."""
+
+    claim: str
+    section: str
+    says: str
+    figure: str
+    point: tuple[str, float]
+    printed: float
+
+    def row(self, facts: Facts) -> dict:
+        runs = [run for run in facts.runs.get(self.figure, [])
+                if (run.model, run.dropout) == self.point]
+        if not runs:
+            return _not_run(self.claim, self.section, self.says, RULES["printed"])
+        values = [float(run.history["val_loss"].min()) for run in runs]
+        return _row(self.claim, self.section, self.says, _mean_sd(values), len(values),
+                    verdict_printed(self.printed, values),
+                    f"the point's score, its training's lowest validation loss: "
+                    f"{RULES['printed']}")
+
+
+def claims_table(claims: list, facts: Facts) -> pd.DataFrame:
+    """Every checked claim of an edition, a row each, in the episode's order."""
+    return pd.DataFrame([claim.row(facts) for claim in claims], columns=COLUMNS)
 
 
 def verdict_counts(table: pd.DataFrame) -> str:
@@ -425,11 +571,11 @@ def verdict_counts(table: pd.DataFrame) -> str:
             f"{counts.get(CANNOT_TELL, 0)} cannot tell")
 
 
-def markdown(table: pd.DataFrame) -> str:
-    """The claims as a Markdown document: the counts, the table, and the readings."""
+def markdown(table: pd.DataFrame, edition: str) -> str:
+    """The claims as a Markdown document: the counts, the table, and the readings; `edition`
+    names the episode's edition ('CIFAR-10 edition (deep-learning-intro at c411bb6c)')."""
     lines = ["# The episode's claims, checked", "",
-             f"Episode 4, CIFAR-10 edition (deep-learning-intro at c411bb6c): "
-             f"{verdict_counts(table)}.", "",
+             f"Episode 4, {edition}: {verdict_counts(table)}.", "",
              "| claim | episode says | measured | seeds | verdict |", "|---|---|---|---|---|"]
     for row in table.itertuples():
         lines.append(f"| {row.claim} | {row.episode_says} ({row.section}) | {row.measured} | "

@@ -1,11 +1,14 @@
-"""Write archives in the genuine CIFAR-10 python format from random images, for tests and benchmarks."""
+"""Write data in each edition's genuine format from random images, for tests and benchmarks: the
+CIFAR-10 python archive, and the Dollar Street 10 zip of .npy files with its Zenodo record."""
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import pickle
 import tarfile
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -66,3 +69,50 @@ def _add(archive: tarfile.TarFile, name: str, payload: bytes) -> None:
     info.size = len(payload)
     info.mtime = 1234567890
     archive.addfile(info, io.BytesIO(payload))
+
+
+# ---------------------------------------------------------------- Dollar Street 10, its format
+
+DOLLAR_STREET_SHAPE = (64, 64, 3)
+
+
+def dollar_street_arrays(n_train: int, n_test: int, seed: int = 0,
+                         dtype=np.int32) -> dict[str, np.ndarray]:
+    """The four arrays of the Dollar Street 10 files-archive, random (images whose mean colour
+    depends on the label), of an integer `dtype` (the lesson's preparation wrote int32)."""
+    rng = np.random.default_rng(seed)
+    arrays = {}
+    for split, count in (("train", n_train), ("test", n_test)):
+        labels = rng.integers(0, 10, count)
+        noise = rng.integers(0, 128, (count, *DOLLAR_STREET_SHAPE))
+        tint = labels[:, None, None, None] * np.array([25, 11, 7]) % 128
+        arrays[f"{split}_images.npy"] = (noise + tint).astype(dtype)
+        arrays[f"{split}_labels.npy"] = labels.astype(dtype)
+    return arrays
+
+
+def npy_bytes(array: np.ndarray, allow_pickle: bool = False) -> bytes:
+    """An array as the bytes of a .npy file."""
+    stream = io.BytesIO()
+    np.save(stream, array, allow_pickle=allow_pickle)
+    return stream.getvalue()
+
+
+def write_npy_zip(path: Path, members: dict[str, np.ndarray | bytes]) -> dict[str, str]:
+    """A zip of .npy files as Zenodo's files-archive holds them (arrays saved, bytes as they
+    are); returns each file's md5."""
+    payloads = {name: npy_bytes(value) if isinstance(value, np.ndarray) else value
+                for name, value in members.items()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, payload in payloads.items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2024, 4, 15, 0, 0, 0)), payload)
+    return {name: hashlib.md5(payload).hexdigest() for name, payload in payloads.items()}
+
+
+def zenodo_record(md5: dict[str, str], record: int = 10970014) -> dict:
+    """A Zenodo record's metadata as its API serves it: a `files` list with each file's `key`
+    and `checksum` ('md5:...'), and what else a record holds around them."""
+    return {"id": record, "metadata": {"title": "Dollar Street 10 (synthetic)"},
+            "files": [{"key": name, "size": 0, "checksum": f"md5:{digest}",
+                       "links": {"self": f"https://zenodo.org/api/records/{record}/files/{name}"
+                                 f"/content"}} for name, digest in md5.items()]}

@@ -134,3 +134,33 @@ def _chosen_on(validation_split: float) -> str:
     if validation_split:
         return f"validation loss on the last {validation_split:g} of the training images"
     return "test loss (the lesson's way: its validation data is the test split)"
+
+
+def grid_table(runs: list[dict], histories: list[pd.DataFrame],
+               labels: dict[str, str]) -> pd.DataFrame:
+    """A grid search, one training per point and seed, scored as keras_tuner scores a trial
+    (the training's lowest validation loss): per point (model, rate), the mean and standard
+    deviation of the score over seeds, best first. `labels` names each model's hyperparameters."""
+    table = pd.DataFrame({"model": [run["model"] for run in runs],
+                          "dropout_rate": [run["dropout"] for run in runs],
+                          "score": [float(history["val_loss"].min()) for history in histories],
+                          "best_epoch": [int(history["val_loss"].idxmin()) for history in histories]})
+    grouped = table.groupby(["model", "dropout_rate"], sort=False)
+    points = grouped.agg(seeds=("score", "size"), score_mean=("score", "mean"),
+                         score_sd=("score", "std"), best_epoch=("best_epoch", "median"))
+    points = points.reset_index().sort_values("score_mean", kind="stable")
+    points.insert(1, "hyperparameters", [labels.get(model, model) for model in points["model"]])
+    return points.reset_index(drop=True)
+
+
+def grid_summary(table: pd.DataFrame) -> str:
+    """The grid search as Markdown, best first, as keras_tuner's `results_summary()` ranks it."""
+    lines = ["# Grid search: results summary", "",
+             "Objective: val_loss, lowest first; a point's score is its training's lowest "
+             "validation loss (mean +- sd over seeds).", "",
+             "| rank | hyperparameters | dropout_rate | score | seeds |", "|---|---|---|---|---|"]
+    for rank, row in enumerate(table.itertuples(), start=1):
+        spread = "" if pd.isna(row.score_sd) else f" +- {row.score_sd:.4f}"
+        lines.append(f"| {rank} | {row.hyperparameters} | {row.dropout_rate:g} | "
+                     f"{row.score_mean:.4f}{spread} | {row.seeds} |")
+    return "\n".join(lines) + "\n"

@@ -76,7 +76,7 @@ def fit(settings: Training, data: Dataset, threads: int, checkpoint: Path | None
     x_train, y_train, x_val, y_val = validation_data(data, settings.validation_split)
     seed, epochs, batch_size = settings.seed, settings.epochs, settings.batch_size
     backend.configure(threads, seed)
-    model = build_model(settings.model, settings.dropout, input_shape=data.x_train.shape[1:])
+    model = build_model(settings.model, settings.dropout, data.x_train.shape[1:], settings.edition)
     summary = summary_text(model)  # before compiling: the lesson's summary has no optimizer
     compile_model(model, steps_per_execution)
     store = Checkpoint(checkpoint, {"settings": settings.fingerprint(),
@@ -92,6 +92,8 @@ def fit(settings: Training, data: Dataset, threads: int, checkpoint: Path | None
     validation = backend.Batches(x_val, y_val,
                                  settings.validation_batch_size or batch_size).validation()
     for epoch in range(len(history), epochs):
+        if stops_early(history, settings.patience):
+            break
         # Each epoch's shuffle and dropout masks follow from (seed, epoch) alone, so an epoch
         # run after a restart draws exactly what it would have drawn without one.
         order = np.random.default_rng([seed, epoch]).permutation(len(x_train))
@@ -101,8 +103,28 @@ def fit(settings: Training, data: Dataset, threads: int, checkpoint: Path | None
                            callbacks=callbacks)
         history = pd.concat([history, pd.DataFrame(result.history)], ignore_index=True)
         store.save(model, history)
+    if stops_early(history, settings.patience):
+        log.info("stopped early after epoch %d: val_loss has not improved for %d epochs",
+                 len(history), settings.patience)
     history.index = pd.RangeIndex(1, len(history) + 1, name="epoch")
     return Trained(model, history, summary)
+
+
+def stops_early(history: pd.DataFrame, patience: int | None) -> bool:
+    """Whether Keras' `EarlyStopping(monitor='val_loss', patience=patience)` stops a training
+    after the last epoch of `history`. Its state (the best loss, the epochs waited) follows from
+    the history alone, so a training resumed from its checkpoint stops where an uninterrupted
+    one would."""
+    if not patience or history.empty:
+        return False
+    best, wait = float("inf"), 0
+    for epoch, loss in enumerate(history["val_loss"]):
+        wait += 1
+        if loss < best:  # Keras' improvement, min_delta 0
+            best, wait = loss, 0
+        elif wait >= patience and epoch > 0:
+            return True
+    return False
 
 
 def _reseed_layers(model: keras.Model, seed: int, epoch: int) -> None:

@@ -10,7 +10,32 @@ import pytest
 
 from cnn_lesson import PROGRESS, claims
 from cnn_lesson.claims import CANNOT_TELL, FAILS, HOLDS, Evidence
+from cnn_lesson.edition import load
 from cnn_lesson.workflow.logs import FORMAT
+
+CIFAR10, DOLLAR_STREET = load("cifar10"), load("dollar_street_10")
+
+
+DATA_CLAIMS = ("sample_shape", "label_shape", "pixel_range", "labels", "features")
+
+
+def rows_of(edition, facts: claims.Facts, kinds=None, data=None) -> list[dict]:
+    """The rows of the edition's claims of `kinds` (all with None) on `facts`; only the data's
+    (`data` True) or all but the data's (False)."""
+    return [c.row(facts) for c in edition.CLAIMS if (kinds is None or isinstance(c, kinds))
+            and (data is None or (c.claim in DATA_CLAIMS) == data)]
+
+
+def training_claims(figures: dict, edition=CIFAR10) -> list[dict]:
+    """The edition's claims about its trainings, on the runs behind each figure."""
+    return rows_of(edition, claims.Facts(None, None, figures),
+                   (claims.Curves, claims.Paired, claims.Printed, claims.SweepRange,
+                    claims.SweepLowest, claims.GridBest, claims.GridScore))
+
+
+def data_claims(shape, pixels, labels, edition=CIFAR10) -> list[dict]:
+    facts = claims.Facts(claims.DataFacts(shape, shape[:1], pixels, labels), None, {})
+    return rows_of(edition, facts, claims.Fact, data=True)
 
 
 def history(loss, val_loss, accuracy=None, val_accuracy=None) -> pd.DataFrame:
@@ -75,7 +100,7 @@ def test_the_readings_of_the_episodes_words():
     ([(FALLING, PLATEAU)], CANNOT_TELL),
 ])
 def test_base_overfits(curves, verdict):
-    rows = claims.training_claims({"04_training_history_1": runs(curves)})
+    rows = training_claims({"04_training_history_1": runs(curves)})
     assert claim(rows, "base_overfits")["verdict"] == verdict
 
 
@@ -85,7 +110,7 @@ def test_base_overfits(curves, verdict):
     ([(FALLING, RISING_AFTER_LOW)], CANNOT_TELL),
 ])
 def test_extra_layer_overfits(curves, verdict):
-    rows = claims.training_claims({"04_training_history_2": runs(curves)})
+    rows = training_claims({"04_training_history_2": runs(curves)})
     assert claim(rows, "extra_layer_overfits")["verdict"] == verdict
 
 
@@ -102,7 +127,7 @@ def figures_with_gaps(gap_without: float, gap_with: float, seeds: int) -> dict:
 @pytest.mark.parametrize("gaps, seeds, verdict", [
     ((0.30, 0.10), 3, HOLDS), ((0.30, 0.25), 3, FAILS), ((0.30, 0.10), 1, CANNOT_TELL)])
 def test_the_dropout_gap_is_much_smaller(gaps, seeds, verdict):
-    rows = claims.training_claims(figures_with_gaps(*gaps, seeds))
+    rows = training_claims(figures_with_gaps(*gaps, seeds))
     assert claim(rows, "dropout_smaller_gap")["verdict"] == verdict
 
 
@@ -112,7 +137,7 @@ def test_dropout_does_not_affect_speed(without, with_dropout, verdict):
     def trained(dropout, seconds):
         return [Evidence(dropout, seed, history(FALLING, PLATEAU), METRICS, [9.0, s, s])
                 for seed, s in enumerate(seconds, start=1)]
-    rows = claims.training_claims({"04_training_history_2": trained(0.0, without),
+    rows = training_claims({"04_training_history_2": trained(0.0, without),
                                    "04_training_history_3": trained(0.8, with_dropout)})
     assert claim(rows, "dropout_speed")["verdict"] == verdict
 
@@ -130,14 +155,14 @@ def sweep(losses: dict[float, list[float]]) -> list[Evidence]:
     ({0.15: [1.40], 0.45: [1.26], 0.75: [1.32]}, CANNOT_TELL, CANNOT_TELL),
 ])
 def test_the_sweep_range_and_its_lowest_rate(losses, lowest, spread):
-    rows = claims.training_claims({"04_vary_dropout_rate": sweep(losses)})
+    rows = training_claims({"04_vary_dropout_rate": sweep(losses)})
     assert claim(rows, "sweep_lowest_rate")["verdict"] == lowest
     assert claim(rows, "sweep_range")["verdict"] == spread
 
 
 def test_a_rate_within_one_sd_of_the_lowest_is_around_it():
     losses = {0.3: [1.24, 1.30, 1.27], 0.45: [1.28, 1.29, 1.27], 0.6: [1.5, 1.5, 1.5]}
-    row = claim(claims.training_claims({"04_vary_dropout_rate": sweep(losses)}),
+    row = claim(training_claims({"04_vary_dropout_rate": sweep(losses)}),
                 "sweep_lowest_rate")
     assert row["verdict"] == HOLDS and "lowest mean at 0.3" in row["measured"]
 
@@ -148,12 +173,12 @@ def test_the_printed_evaluate_line(values, verdict):
     dropout = [Evidence(0.8, seed, history(FALLING, PLATEAU),
                         {"test_loss": loss, "test_accuracy": 0.53}, [])
                for seed, loss in enumerate(values, start=1)]
-    rows = claims.training_claims({"04_training_history_3": dropout})
+    rows = training_claims({"04_training_history_3": dropout})
     assert claim(rows, "printed_loss")["verdict"] == verdict
 
 
 def test_a_figure_the_config_does_not_make_cannot_tell():
-    rows = claims.training_claims({})
+    rows = training_claims({})
     assert {row["verdict"] for row in rows} == {CANNOT_TELL}
     assert all(row["measured"] == "not run by this config" for row in rows)
 
@@ -163,18 +188,19 @@ def test_a_figure_the_config_does_not_make_cannot_tell():
 def test_the_data_claims():
     images = np.zeros((5000, 32, 32, 3), np.float32)
     images[0, 0, 0, 0] = 1.0
-    rows = claims.data_claims(images.shape, claims.pixel_range(images), list(range(10)))
+    rows = data_claims(images.shape, claims.stored_pixel_range(images), list(range(10)))
     assert {row["claim"]: row["verdict"] for row in rows} == {
         "sample_shape": HOLDS, "pixel_range": HOLDS, "labels": HOLDS, "features": HOLDS}
-    rows = claims.data_claims((200, 32, 32, 3), (0, 252), [0, 1, 2])
+    rows = data_claims((200, 32, 32, 3), (0, 252), [0, 1, 2])
     assert [row["verdict"] for row in rows] == [FAILS, FAILS, FAILS, HOLDS]
 
 
 def test_the_model_claims_find_the_episodes_one_wrong_total():
     from cnn_lesson import lesson
 
-    facts = lesson.model_facts(lesson.parameter_table())
-    verdicts = {row["claim"]: row["verdict"] for row in claims.parameter_claims(facts)}
+    facts = claims.Facts(None, lesson.model_facts(CIFAR10, lesson.parameter_table(CIFAR10)), {})
+    rows = rows_of(CIFAR10, facts, claims.Fact, data=False)
+    verdicts = {row["claim"]: row["verdict"] for row in rows}
     assert verdicts.pop("total_base") == FAILS  # the summary printed under create_nn()
     assert set(verdicts.values()) == {HOLDS}
 
@@ -197,3 +223,74 @@ def test_the_seconds_of_each_epoch_are_read_from_a_trainings_log():
         progress.removeHandler(handler)
     seconds = claims.seconds_per_epoch(stream.getvalue())
     assert len(seconds) == 2 and all(value >= 0 for value in seconds)
+
+
+# ------------------------------------------------------------ the Dollar Street 10 edition
+
+def grid(scores: dict[tuple[str, float], list[float]]) -> list[Evidence]:
+    """A grid's trainings whose lowest validation loss is each given score."""
+    return [Evidence(rate, seed, history([2.5, 2.4], [score + 0.2, score]), METRICS, [],
+                     model) for (model, rate), values in scores.items()
+            for seed, score in enumerate(values, start=1)]
+
+
+@pytest.mark.parametrize("scores, best, score", [
+    ({("grid_2", 0.8): [2.08, 2.09, 2.10], ("grid_1", 0.2): [2.10, 2.11, 2.12],
+      ("grid_1", 0.5): [2.30, 2.31, 2.32]}, HOLDS, HOLDS),
+    ({("grid_2", 0.8): [2.30, 2.31, 2.32], ("grid_1", 0.2): [2.08, 2.09, 2.10]}, FAILS, FAILS),
+    ({("grid_2", 0.8): [2.086], ("grid_1", 0.2): [2.10]}, CANNOT_TELL, CANNOT_TELL),
+])
+def test_the_grid_searchs_best_point_and_its_score(scores, best, score):
+    """keras_tuner's score of a trial is its best epoch's validation loss; the episode's best
+    point (2 layers, 0.8) holds where it is lowest, or within one SD of the lowest."""
+    rows = training_claims({"grid_search": grid(scores)}, DOLLAR_STREET)
+    assert claim(rows, "grid_best")["verdict"] == best
+    assert claim(rows, "grid_best_score")["verdict"] == score
+    assert "n_layers" in claim(rows, "grid_best")["measured"]
+
+
+@pytest.mark.parametrize("accuracies, verdict", [
+    ([0.17, 0.18, 0.19], HOLDS), ([0.30, 0.31, 0.32], FAILS), ([0.18], CANNOT_TELL)])
+def test_the_dense_models_18_percent(accuracies, verdict):
+    dense = [Evidence(0.0, seed, history([2.0] * 4, [2.1] * 4), {"test_accuracy": value}, [])
+             for seed, value in enumerate(accuracies, start=1)]
+    rows = training_claims({"04_dense_model_training_history": dense}, DOLLAR_STREET)
+    assert claim(rows, "dense_accuracy")["verdict"] == verdict
+
+
+def test_the_dollar_street_base_overfits_a_lot():
+    """Training accuracy up, validation accuracy flat, training loss down, validation loss
+    rising after its lowest: all four readings at once."""
+    rising = history(FALLING, RISING_AFTER_LOW, accuracy=np.linspace(0.2, 0.9, 8),
+                     val_accuracy=[0.1, 0.2, 0.25, 0.26, 0.26, 0.25, 0.26, 0.25])
+    base = [Evidence(0.0, seed, rising, METRICS, []) for seed in (1, 2, 3)]
+    rows = training_claims({"04_training_history_1": base}, DOLLAR_STREET)
+    assert claim(rows, "base_overfits")["verdict"] == HOLDS
+    steady = [Evidence(0.0, seed, history(FALLING, FALLING), METRICS, []) for seed in (1, 2, 3)]
+    rows = training_claims({"04_training_history_1": steady}, DOLLAR_STREET)
+    assert claim(rows, "base_overfits")["verdict"] == FAILS
+
+
+def test_the_dollar_street_data_claims_check_both_shapes():
+    rows = data_claims((878, 64, 64, 3), (0, 255), list(range(10)), DOLLAR_STREET)
+    assert {row["claim"]: row["verdict"] for row in rows} == {
+        "sample_shape": HOLDS, "pixel_range": HOLDS, "label_shape": HOLDS, "labels": HOLDS,
+        "features": HOLDS}
+    rows = data_claims((40, 64, 64, 3), (0, 252), list(range(10)), DOLLAR_STREET)
+    assert [row["verdict"] for row in rows] == [FAILS, FAILS, FAILS, HOLDS, HOLDS]
+
+
+def test_every_dollar_street_model_claim_holds():
+    """Its episode prints every summary as its code computes it."""
+    from cnn_lesson import lesson
+
+    table = lesson.parameter_table(DOLLAR_STREET)
+    facts = claims.Facts(None, lesson.model_facts(DOLLAR_STREET, table), {})
+    rows = rows_of(DOLLAR_STREET, facts, claims.Fact, data=False)
+    assert {row["verdict"] for row in rows} == {HOLDS} and len(rows) == 12
+
+
+def test_claim_ids_are_unique_in_each_edition():
+    for edition in (CIFAR10, DOLLAR_STREET):
+        ids = [c.claim for c in edition.CLAIMS]
+        assert len(ids) == len(set(ids))

@@ -4,11 +4,14 @@ import numpy as np
 import pytest
 
 from cnn_lesson import archive, data
+from cnn_lesson.archive import TarArchive
 from cnn_lesson.errors import InputError
+
+CIFAR10 = TarArchive("cifar-10-python.tar.gz")
 
 
 def test_prepare_scales_to_float32_in_unit_range(tiny_archive):
-    prepared = data.prepare(tiny_archive.path, 50)
+    prepared = data.prepare(CIFAR10, tiny_archive.path, None, 50)
     assert prepared.x_train.dtype == np.float32 and prepared.x_test.dtype == np.float32
     assert 0 <= prepared.x_train.min() and prepared.x_train.max() <= 1
     raw = archive.read_archive(tiny_archive.path, 50)
@@ -16,7 +19,7 @@ def test_prepare_scales_to_float32_in_unit_range(tiny_archive):
 
 
 def test_save_and_load_round_trip(tiny_archive, tmp_path):
-    prepared = data.prepare(tiny_archive.path, 30)
+    prepared = data.prepare(CIFAR10, tiny_archive.path, None, 30)
     data.save(prepared, tmp_path / "d.npz")
     loaded = data.load(tmp_path / "d.npz")
     np.testing.assert_array_equal(loaded.x_train, prepared.x_train)

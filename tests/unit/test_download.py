@@ -143,3 +143,93 @@ def test_a_server_whose_certificate_is_not_trusted_gets_nothing(tiny_archive, tm
     finally:
         server.close()
     assert_nothing_left(dest)
+
+
+# ---------------------------------------------- Dollar Street 10: a zip and its record's md5
+
+@pytest.fixture
+def dollar_street(server, tmp_path):
+    """The server answering with a tiny Dollar Street 10 zip and its Zenodo record."""
+    import json
+
+    from cnn_lesson import synthetic
+
+    md5 = synthetic.write_npy_zip(tmp_path / "served.zip", synthetic.dollar_street_arrays(6, 3))
+    server.routes["/files-archive"] = Route((tmp_path / "served.zip").read_bytes(),
+                                            content_type="application/zip")
+    server.routes["/record"] = Route(json.dumps(synthetic.zenodo_record(md5)).encode(),
+                                     content_type="application/json")
+    return md5
+
+
+def fetch_zip(server, tmp_path, md5=None, record="/record"):
+    from cnn_lesson.edition import load
+
+    (tmp_path / "out").mkdir(exist_ok=True)
+    return download.fetch_checked(server.url("/files-archive"), tmp_path / "out" / "ds.zip",
+                                  load("dollar_street_10").DATA, md5, server.url(record),
+                                  tmp_path / "out" / "ds.zip.md5.json", tries=2, timeout=5)
+
+
+def test_without_pinned_md5_the_records_are_taken_recorded_and_printable(
+        server, dollar_street, tmp_path):
+    import json
+
+    written = fetch_zip(server, tmp_path)
+    assert written["checksums"] == dollar_street and "/record (not pinned" in written["from"]
+    assert json.loads((tmp_path / "out" / "ds.zip.md5.json").read_text()) == written
+    lines = download.pinning_lines(written["checksums"]).splitlines()
+    assert lines[:2] == ["data:", "  md5:"]
+    assert f"    train_images.npy: {dollar_street['train_images.npy']}" in lines
+
+
+def test_pinned_md5_never_ask_the_record(server, dollar_street, tmp_path):
+    written = fetch_zip(server, tmp_path, md5=dollar_street)
+    assert written["from"] == "data.md5 in the config"
+    assert server.routes["/record"].requests == 0
+
+
+def test_a_pinned_md5_that_differs_keeps_nothing_and_names_the_file(
+        server, dollar_street, tmp_path):
+    with pytest.raises(InputError, match=r"holds test_images\.npy with md5 .*not "
+                                         r"data\.md5\.test_images\.npy 0+: .*Nothing was kept"):
+        fetch_zip(server, tmp_path, md5={**dollar_street, "test_images.npy": "0" * 32})
+    assert_nothing_left(tmp_path / "out" / "ds.zip")
+
+
+@pytest.mark.parametrize("body, fragment", [
+    (b"<html>maintenance</html>", "not a Zenodo record's metadata"),
+    (b'{"files": [{"key": "train_images.npy", "checksum": "md5:abc"}]}',
+     "publishes 'md5:abc' as the checksum of train_images.npy"),
+    (b'{"files": [{"key": "train_images.npy", "checksum": "sha256:' + b"a" * 64 + b'"}]}',
+     "as the checksum of train_images.npy"),
+    (b'{"hits": []}', "not a Zenodo record's metadata"),
+])
+def test_a_record_without_the_files_md5_stops_naming_it(server, dollar_street, tmp_path, body,
+                                                         fragment):
+    server.routes["/bad"] = Route(body, content_type="application/json")
+    with pytest.raises(InputError, match=fragment) as error:
+        fetch_zip(server, tmp_path, record="/bad")
+    assert "data.md5" in str(error.value)
+    assert server.routes["/files-archive"].requests == 0  # nothing downloaded on its word
+    assert_nothing_left(tmp_path / "out" / "ds.zip")
+
+
+def test_a_record_that_changed_after_the_files_stops_the_download(server, dollar_street,
+                                                                  tmp_path):
+    """The record publishes other md5 than the zip's files have (a new version, a corrupted
+    transfer): nothing is kept."""
+    import json
+
+    from cnn_lesson import synthetic
+
+    other = {**dollar_street, "train_labels.npy": "f" * 32}
+    server.routes["/record"] = Route(json.dumps(synthetic.zenodo_record(other)).encode())
+    with pytest.raises(InputError, match=r"holds train_labels\.npy with md5"):
+        fetch_zip(server, tmp_path)
+    assert_nothing_left(tmp_path / "out" / "ds.zip")
+
+
+def test_an_unreachable_record_says_what_to_do(server, dollar_street, tmp_path):
+    with pytest.raises(InputError, match=r"answered HTTP 404.*Pin the files' md5"):
+        fetch_zip(server, tmp_path, record="/nothing-here")

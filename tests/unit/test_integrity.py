@@ -10,8 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cnn_lesson.workflow import integrity
+from cnn_lesson.archive import TarArchive
 from cnn_lesson.errors import InputError
+from cnn_lesson.workflow import integrity
+
+CIFAR10 = TarArchive("cifar-10-python.tar.gz")
 
 RECIPE = "data: the first 200 training images of the archive with md5 abc, prepared by code 1"
 
@@ -25,7 +28,8 @@ def written_data(folder, recipe=RECIPE):
 
 
 def check_data(npz, record):
-    integrity.check_stored_data(npz.parent / "absent.tar.gz", npz, record, RECIPE, "0" * 32, None)
+    integrity.check_stored_data(npz.parent / "absent.tar.gz", npz, record, RECIPE, CIFAR10,
+                                {"md5": "0" * 32, "sha256": None})
 
 
 def newer(path):
@@ -192,12 +196,35 @@ def test_an_archive_the_data_record_vouches_for_is_not_hashed_again(tmp_path):
     record = tmp_path / "cifar10.json"
     record.write_text(json.dumps(integrity.data_checksums(npz, RECIPE, {"md5": md5,
                                                                        "sha256": None})))
-    assert integrity.archive_verified(archive, record, md5, None)
+    assert integrity.archive_verified(archive, record, CIFAR10, {"md5": md5, "sha256": None})
     when = archive.stat().st_mtime_ns
     archive.write_bytes(os.urandom(2048))  # other bytes, the same size and date
     os.utime(archive, ns=(when, when))
-    assert integrity.archive_verified(archive, record, md5, None)  # vouched for, not read
-    assert not integrity.archive_verified(archive, record, "0" * 32, None)  # other checksums
+    assert integrity.archive_verified(archive, record, CIFAR10, {"md5": md5, "sha256": None})  # vouched for, not read
+    assert not integrity.archive_verified(archive, record, CIFAR10, {"md5": "0" * 32, "sha256": None})  # other checksums
     newer(archive)
-    assert not integrity.archive_verified(archive, record, md5, None)  # modified since: hashed
-    assert not integrity.archive_verified(tmp_path / "absent.tar.gz", record, md5, None)
+    assert not integrity.archive_verified(archive, record, CIFAR10, {"md5": md5, "sha256": None})  # modified since: hashed
+    assert not integrity.archive_verified(tmp_path / "absent.tar.gz", record, CIFAR10, {"md5": md5, "sha256": None})
+
+
+def test_checksums_beside_the_data_that_disagree_with_its_record_stop_the_run(tmp_path):
+    """The md5 a download recorded beside the Dollar Street 10 zip, edited, lost or unreadable
+    after the data was prepared: named, with the command that prepares it again alone."""
+    npz, record = tmp_path / "dollar_street_10.npz", tmp_path / "dollar_street_10.json"
+    npz.write_bytes(os.urandom(64))
+    md5 = {"train_images.npy": "a" * 32, "test_images.npy": "b" * 32}
+    record.write_text(json.dumps(integrity.data_checksums(npz, RECIPE, md5, "the record")))
+    beside = tmp_path / "dollar-street-10.zip.md5.json"
+    beside.write_text(json.dumps({"checksums": md5, "from": "the record"}))
+    integrity.check_recorded_checksums(beside, npz, record)  # they agree
+    for content, problem in ((json.dumps({"checksums": {**md5, "test_images.npy": "c" * 32}}),
+                              "names other checksums than"), ("{not json", "is unreadable"),
+                             (None, "is missing")):
+        if content is None:
+            beside.unlink()
+        else:
+            beside.write_text(content)
+        with pytest.raises(InputError, match=problem) as error:
+            integrity.check_recorded_checksums(beside, npz, record)
+        assert "Nothing was run or deleted" in str(error.value) and "rm -f" in str(error.value)
+    integrity.check_recorded_checksums(beside, tmp_path / "absent.npz", record)  # not prepared

@@ -6,7 +6,9 @@ import pytest
 
 from cnn_lesson import convolution as conv
 from cnn_lesson import lesson, plots
-from cnn_lesson.experiments import EPISODE_MODELS
+from cnn_lesson.edition import load
+
+CIFAR10, DOLLAR_STREET = load("cifar10"), load("dollar_street_10")
 
 
 def test_the_worked_example_is_computed():
@@ -45,7 +47,7 @@ def test_matrix_table_and_figure_carry_the_computed_numbers():
 
 @pytest.fixture(scope="module")
 def parameters():
-    return lesson.parameter_table()
+    return lesson.parameter_table(CIFAR10)
 
 
 def totals(table):
@@ -84,11 +86,33 @@ def test_the_parameter_table_in_markdown_shows_the_episodes_error(parameters):
 
 
 def test_summaries_of_every_episode_model():
-    texts = lesson.model_summaries()
-    assert list(texts) == [name for name, _, _ in EPISODE_MODELS]
+    texts = lesson.model_summaries(CIFAR10)
+    assert list(texts) == [name for name, _, _ in CIFAR10.SUMMARIES]
     assert "Total params: 114,510" in texts["base"]
     assert "Dropout" in texts["dropout"] and "Dropout" not in texts["extra_layer"]
     assert '"cifar_model_small"' in texts["small"]
+
+
+def test_the_dollar_street_episode_prints_every_layer_and_total_as_its_code_counts():
+    """Unlike the CIFAR-10 edition's, every summary the Dollar Street 10 episode prints is its
+    code's; the sweep's model is never printed, and is not the dropout model."""
+    table = lesson.parameter_table(DOLLAR_STREET)
+    total = totals(table)
+    assert total["parameters"].to_dict() == {
+        "dense_exercise": 1_228_900, "conv_exercise": 2_700, "small": 1_823_960,
+        "base": 514_510, "dense": 617_510, "extra_layer": 137_060, "dropout": 137_060,
+        "sweep": 407_060}
+    assert not table["episode_wrong"].any()
+    printed = table[table["episode_parameters"].notna()]
+    assert set(printed["model"]) == set(total.index) - {"sweep"}
+    assert "not the dropout model" in total.loc["sweep", "note"]
+
+
+def test_the_dollar_street_summaries_name_the_episodes_models():
+    texts = lesson.model_summaries(DOLLAR_STREET)
+    assert '"dollar_street_model_small"' in texts["small"] and '"dense_model"' in texts["dense"]
+    assert texts["dropout"].count("Dropout") == 3 and "Total params: 137,060" in texts["dropout"]
+    assert texts["sweep"].count("MaxPooling2D") == 2 and "Total params: 407,060" in texts["sweep"]
 
 
 def test_sample_grid_shows_25_titled_images():

@@ -5,17 +5,25 @@ import logging
 
 import keras
 import numpy as np
+import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cnn_lesson import backend, data, evaluation, training
+from cnn_lesson.archive import TarArchive
 from cnn_lesson.errors import InputError
 from cnn_lesson.experiments import Training
+from cnn_lesson.workflow.layout import run_folder
+
+CIFAR10 = TarArchive("cifar-10-python.tar.gz")
 
 
 def fit(model, dropout, dataset, threads=1, checkpoint=None, steps_per_execution=None,
         **settings):
     """A training at the lesson's batch size on one thread, unless `settings` say otherwise."""
-    chosen = Training(model, dropout, **{"batch_size": 32, **settings})
+    folder = run_folder(model, dropout, settings.get("seed", 0))
+    chosen = Training(model, dropout, **{"batch_size": 32, "folder": folder, **settings})
     options = {"steps_per_execution": steps_per_execution} if steps_per_execution else {}
     return training.fit(chosen, dataset, threads=threads, checkpoint=checkpoint, **options)
 
@@ -26,7 +34,7 @@ def evaluate(model_path, dataset):
 
 @pytest.fixture(scope="module")
 def small_data(tiny_archive):
-    return data.prepare(tiny_archive.path, 64)
+    return data.prepare(CIFAR10, tiny_archive.path, None, 64)
 
 
 def test_fit_gives_one_history_row_per_epoch_and_logs_each(small_data, caplog):
@@ -168,3 +176,50 @@ def test_an_unreadable_checkpoint_starts_over_naming_its_folder(small_data, tmp_
     assert len(history) == 1
     assert f"checkpoint in {tmp_path} is unreadable" in caplog.text
     assert "starting over" in caplog.text
+
+
+# ------------------------------------------------------------------ early stopping (the sweep)
+
+def keras_stops(losses: list[float], patience: int) -> int:
+    """After how many epochs Keras' own EarlyStopping(monitor='val_loss', patience) stops a
+    training whose validation losses are `losses` (all of them where it never stops)."""
+    stopper = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience)
+    stopper.set_model(keras.Sequential())
+    stopper.on_train_begin()
+    for epoch, loss in enumerate(losses):
+        stopper.model.stop_training = False
+        stopper.on_epoch_end(epoch, {"val_loss": loss})
+        if stopper.model.stop_training:
+            return epoch + 1
+    return len(losses)
+
+
+def our_stop(losses: list[float], patience: int) -> int:
+    for end in range(1, len(losses) + 1):
+        if training.stops_early(pd.DataFrame({"val_loss": losses[:end]}), patience):
+            return end
+    return len(losses)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([2.0, 2.1, 2.2, 2.3, 2.05]), min_size=1, max_size=30),
+       st.integers(1, 6))
+def test_early_stopping_stops_where_keras_own_callback_does(losses, patience):
+    """Ties, plateaus and rises alike: the epoch after which a sweep's training stops is the
+    one Keras' EarlyStopping stops at, read from the history alone."""
+    assert our_stop(losses, patience) == keras_stops(losses, patience)
+
+
+def test_a_sweep_training_stops_early_and_a_resumed_one_stops_at_the_same_epoch(
+        small_data, tmp_path):
+    """patience 1 on losses that rise after their lowest: the training stops before its
+    epochs; killed after its first epoch and resumed, it ends at the same epoch with the same
+    numbers, its early-stopping state restored from the checkpoint's history."""
+    whole = fit("extra_layer", 0.5, small_data, epochs=12, seed=2, patience=1).history
+    assert len(whole) < 12
+    assert training.stops_early(whole, 1) and not training.stops_early(whole.iloc[:-1], 1)
+    checkpoint = tmp_path / "checkpoint"
+    fit("extra_layer", 0.5, small_data, epochs=1, seed=2, patience=1, checkpoint=checkpoint)
+    resumed = fit("extra_layer", 0.5, small_data, epochs=12, seed=2, patience=1,
+                  checkpoint=checkpoint).history
+    pd.testing.assert_frame_equal(resumed, whole)

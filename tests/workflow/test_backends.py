@@ -9,7 +9,7 @@ import os
 import pandas as pd
 import pytest
 
-from cnn_lesson.workflow.backends import INSTALL
+from cnn_lesson.workflow.installed import INSTALL
 from helpers import snakemake, tiny_config, write_config
 
 pytestmark = pytest.mark.workflow

@@ -41,13 +41,13 @@ def test_epoch_refuses_more_threads_than_cpus():
 
 
 def test_backends_tables_each_rate_with_its_seconds_and_the_episodes_verdicts():
-    """bench/backends.py's table, from constructed trainings: a row per rate, the median epoch
+    """bench/sweep_per_backend.py's table, from constructed trainings: a row per rate, the median epoch
     (the first, tracing, left out) and the sweep's verdicts as the claims decide them."""
     import pandas as pd
 
     sys.path.insert(0, str(EPOCH.parent))
     try:
-        import backends
+        import sweep_per_backend
     finally:
         sys.path.remove(str(EPOCH.parent))
     from cnn_lesson.claims import HOLDS, Evidence
@@ -57,7 +57,29 @@ def test_backends_tables_each_rate_with_its_seconds_and_the_episodes_verdicts():
     losses = {0.15: [1.40, 1.38], 0.45: [1.26, 1.27], 0.75: [1.33, 1.31]}
     found = [Evidence(rate, seed, history, {"test_loss": loss}, [9.0, 2.0, 2.2])
              for rate, values in losses.items() for seed, loss in enumerate(values, start=1)]
-    rows = backends.rows("jax", found)
+    rows = sweep_per_backend.rows("jax", found)
     assert [row["rate"] for row in rows] == [0.15, 0.45, 0.75]
     assert rows[1]["test_loss_mean"] == 1.265 and rows[1]["seconds_per_epoch"] == 2.1
     assert {row["lowest_around_0.45"] for row in rows} == {HOLDS}
+
+
+def test_the_dollar_street_bench_runs_the_editions_own_config_on_its_generated_zip(tmp_path):
+    """bench/benchmark_dollar_street.py: the edition's config, its epochs scaled, on a local
+    zip whose md5 it pins; a config the workflow accepts as it is."""
+    from cnn_lesson.edition import load
+    from cnn_lesson.workflow.runs import runs_from_config
+
+    sys.path.insert(0, str(EPOCH.parent))
+    try:
+        import benchmark_dollar_street as bench
+    finally:
+        sys.path.remove(str(EPOCH.parent))
+    md5 = {name: "0" * 32 for name in load("dollar_street_10").DATA.files}
+    config = bench.scaled_config(tmp_path / "ds.zip", md5, 0.25)
+    assert config["edition"] == "dollar_street_10"
+    assert config["data"]["archive"] == str(tmp_path / "ds.zip") and config["data"]["md5"] == md5
+    runs = runs_from_config({**config, "training": {"validation_split": 0}},
+                            load("dollar_street_10"))
+    assert {run.model: run.epochs for run in runs} == {
+        "base": 2, "dense": 5, "extra_layer": 2, "dropout": 5, "sweep": 8, "grid_1": 5,
+        "grid_2": 5}

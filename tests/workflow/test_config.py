@@ -11,11 +11,34 @@ from hypothesis import strategies as st
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
+from cnn_lesson.edition import EDITIONS, load
 from cnn_lesson.errors import InputError
-from cnn_lesson.experiments import FIGURES, MODELS, run_for, runs_from_config
+from cnn_lesson.workflow.runs import run_for
+from cnn_lesson.workflow.runs import runs_from_config as edition_runs
 from helpers import ROOT
 
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
+DATA_SCHEMAS = ROOT / "workflow" / "schemas" / "data"
+
+
+def validate_all(config):
+    """As common.smk validates a config: the schema, then its edition's data schema."""
+    validate(config, str(SCHEMA))
+    validate(config["data"], str(DATA_SCHEMAS / f"{config['edition']}.schema.yaml"))
+
+
+def runs_from_config(config):
+    """The runs of the config's edition, its data keys checked first."""
+    validate_all(config)
+    return edition_runs(config, load(config["edition"]))
+
+
+def checked(config):
+    """Everything common.smk checks, each refusal as the WorkflowError it stops with."""
+    try:
+        return runs_from_config(config)
+    except InputError as error:
+        raise WorkflowError(f"config: {error}") from None
 # The wildcard constraints of workflow/rules/common.smk, as written there
 WILDCARDS = dict(re.findall(r'^    (\w+)=r?"([^"]+)"', (
     ROOT / "workflow" / "rules" / "common.smk").read_text(), re.MULTILINE))
@@ -27,7 +50,6 @@ def shipped():
 
 def test_the_shipped_config_is_the_episode():
     config = shipped()
-    validate(config, str(SCHEMA))
     runs = runs_from_config(config)
     assert [(r.model, r.dropout, r.epochs, r.figure) for r in runs] == [
         ("base", 0.0, 10, "04_training_history_1"),
@@ -40,7 +62,6 @@ def test_the_shipped_config_is_the_episode():
 
 def test_the_honest_dropout_config():
     config = yaml.safe_load((ROOT / "config" / "honest_dropout.yaml").read_text())
-    validate(config, str(SCHEMA))
     runs = runs_from_config(config)
     assert len(runs) == 25 and {r.seed for r in runs} == {1, 2, 3, 4, 5}
     assert all(r.sweep for r in runs)
@@ -49,7 +70,7 @@ def test_the_honest_dropout_config():
 
 def test_a_config_of_experiments_alone_gets_the_official_archive_and_the_lessons_settings():
     config = {"experiments": [{"model": "base", "dropout": [0], "epochs": 1}]}
-    validate(config, str(SCHEMA))
+    validate_all(config)
     data = config["data"]
     assert data["url"] == "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
     assert (data["md5"], data["n_train"], config["seeds"]) == (
@@ -65,21 +86,24 @@ def test_every_key_is_described_and_no_unknown_key_passes():
             walk(sub, f"{where}.{key}")
         if "items" in node:
             walk(node["items"], where + "[]")
-        if node.get("type") == "object":
+        if node.get("type") == "object" and where != "config.data":  # the edition's, below
             assert node.get("additionalProperties") is False, f"{where} accepts unknown keys"
     walk(yaml.safe_load(SCHEMA.read_text()), "config")
+    for name in EDITIONS:
+        walk(yaml.safe_load((DATA_SCHEMAS / f"{name}.schema.yaml").read_text()), "config.data")
 
 
-def test_the_schema_offers_exactly_the_models_and_figures_the_workflow_makes():
-    experiment = yaml.safe_load(SCHEMA.read_text())["properties"]["experiments"]["items"]
-    assert experiment["properties"]["model"]["enum"] == MODELS
-    assert experiment["properties"]["figure"]["enum"] == FIGURES
+def test_the_schema_offers_exactly_the_editions_and_each_has_its_data_schema():
+    schema = yaml.safe_load(SCHEMA.read_text())
+    assert schema["properties"]["edition"]["enum"] == list(EDITIONS)
+    for name in EDITIONS:
+        assert (DATA_SCHEMAS / f"{name}.schema.yaml").is_file(), name
+        assert (ROOT / load(name).CONFIG).is_file(), name
 
 
 def test_values_at_the_upper_edges_are_planned():
     config = edited(["experiments", 0, "epochs"], 10_000)
     config["training"] = {"batch_size": 50_000, "validation_batch_size": 50_000}
-    validate(config, str(SCHEMA))
     assert runs_from_config(config)[0].epochs == 10_000
 
 
@@ -130,7 +154,7 @@ def edited(path, value):
 ])
 def test_invalid_values_are_named(path, value, message):
     with pytest.raises(WorkflowError, match=re.escape(message)):
-        validate(edited(path, value), str(SCHEMA))
+        checked(edited(path, value))
 
 
 # Generated configs: every number a YAML file can hold, in every numeric key. Whatever the schema
@@ -153,7 +177,6 @@ def test_every_number_the_checks_accept_is_planned_and_every_other_refused_by_ke
               "training": {"validation_split": split, "batch_size": batch,
                            "validation_batch_size": validation_batch}}
     try:
-        validate(config, str(SCHEMA))
         runs = runs_from_config(config)
     except WorkflowError as error:  # the schema's message quotes the key's path
         assert any(f"'{key}'" in str(error) for key in NUMERIC_KEYS), error
@@ -170,3 +193,44 @@ def test_every_number_the_checks_accept_is_planned_and_every_other_refused_by_ke
         assert len(f"dropout-{label}") <= 255 and float(label) == run.dropout
         assert run_for(runs, run.model, label, run.seed) == run
         assert 1 <= run.epochs <= 10_000 and math.isfinite(run.dropout)
+
+
+def test_the_dollar_street_config_is_its_episode():
+    """config/dollar_street_10.yaml, complete on its own: every run the episode trains, with
+    its epochs, the sweep's early stopping and the grid's points."""
+    config = yaml.safe_load((ROOT / "config" / "dollar_street_10.yaml").read_text())
+    runs = runs_from_config(config)
+    assert config["data"]["url"] == "https://zenodo.org/api/records/10970014/files-archive"
+    assert config["data"]["record"] == "https://zenodo.org/api/records/10970014"
+    assert config["data"]["md5"] is None and config["data"]["n_train"] is None
+    found = {(r.model, r.dropout): (r.epochs, r.patience, r.figure) for r in runs}
+    assert found[("base", 0.0)] == (10, None, "04_training_history_1")
+    assert found[("dense", 0.0)] == (20, None, "04_dense_model_training_history")
+    assert found[("extra_layer", 0.0)] == (10, None, "04_training_history_2")
+    assert found[("dropout", 0.8)] == (20, None, "04_training_history_3")
+    assert [r.dropout for r in runs if r.model == "sweep"] == [0.2, 0.4, 0.6, 0.8, 0.9, 0.95]
+    assert {found[("sweep", 0.9)]} == {(30, 5, "04_vary_dropout_rate")}
+    grid = sorted((r.model, r.dropout) for r in runs if r.figure == "grid_search")
+    assert grid == [(f"grid_{n}", rate) for n in (1, 2) for rate in (0.2, 0.5, 0.8)]
+    claims = yaml.safe_load((ROOT / "config" / "dollar_street_10_claims.yaml").read_text())
+    assert claims["edition"] == "dollar_street_10" and len(claims["seeds"]) >= 3
+
+
+@pytest.mark.parametrize("md5, message", [
+    ({"train_images.npy": "0" * 32}, "required property"),
+    ({name: "xyz" for name in ("train_images.npy", "train_labels.npy", "test_images.npy",
+                               "test_labels.npy")}, "does not match"),
+    ("0" * 32, "is not of type"),
+])
+def test_the_dollar_street_md5_must_name_each_file(md5, message):
+    config = yaml.safe_load((ROOT / "config" / "dollar_street_10.yaml").read_text())
+    config["data"]["md5"] = md5
+    with pytest.raises(WorkflowError, match=message):
+        checked(config)
+
+
+def test_a_cifar10_key_in_the_dollar_street_data_is_refused():
+    config = yaml.safe_load((ROOT / "config" / "dollar_street_10.yaml").read_text())
+    config["data"]["sha256"] = "0" * 64
+    with pytest.raises(WorkflowError, match="sha256"):
+        checked(config)

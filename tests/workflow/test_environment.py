@@ -9,7 +9,7 @@ import pytest
 import yaml
 from packaging.requirements import Requirement
 
-from cnn_lesson.workflow.backends import INSTALL
+from cnn_lesson.workflow.installed import INSTALL
 from helpers import ROOT
 
 LOCKS = {name: ROOT / "requirements" / f"{name}.lock" for name in ("cpu", "gpu", "jax", "torch")}

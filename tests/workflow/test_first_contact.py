@@ -123,7 +123,7 @@ def test_an_offline_download_fails_with_one_message_and_no_traceback(tmp_path, t
     assert console.count(message) == 1
     last_lines = console.splitlines()[-8:]
     assert "The run stopped: 1 job(s) failed." in last_lines
-    assert any(line.startswith("  download_cifar10 (logs/download_cifar10.log): " + message)
+    assert any(line.startswith("  download_data (logs/download_data.log): " + message)
                for line in last_lines)
 
 

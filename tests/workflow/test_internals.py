@@ -53,7 +53,7 @@ SNAKEFILE = textwrap.dedent("""
     onstart:
         reasons = internals.planned_reasons(workflow)
         Path("reasons.json").write_text(json.dumps(
-            {job.rule.name: sorted(why) for job, why in reasons.items()}))
+            {rule: sorted(why) for rule, why in reasons}))
         Path("groups.json").write_text(json.dumps({
             "packed": internals.packed(workflow, rules.a),
             "components": internals.group_components(workflow, "pack")}))

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.workflow
 CODE = ["Snakefile", "workflow", "src", "config", "profiles"]
 TRAININGS_AND_BELOW = {
     "train": 4, "evaluate": 4, "plot_history": 4, "aggregate": 1, "lesson_history": 2,
-    "lesson_dropout": 1, "lesson_evaluate_line": 1, "lesson_figures": 1, "lesson_claims": 1,
+    "lesson_history_loss": 2, "lesson_dropout": 1, "lesson_evaluate_line": 1, "lesson_figures": 1, "lesson_claims": 1,
     "all": 1}
 # What else imports each module: the episode's model tables build models, its sample grid reads
 # the prepared data.
@@ -79,8 +79,9 @@ def test_a_plotting_change_reruns_the_plots_not_the_trainings(finished, tmp_path
     clone = fresh_clone(tmp_path)
     edit(clone / "src/cnn_lesson/plots.py", "\nEDITED = True\n")
     assert planned_jobs(finished, root=clone) == {
-        "plot_history": 4, "aggregate": 1, "lesson_history": 2, "lesson_dropout": 1,
-        "lesson_sample_images": 1, "lesson_figures": 1, "all": 1}  # the figures' tables too
+        "plot_history": 4, "aggregate": 1, "lesson_history": 2, "lesson_history_loss": 2,
+        "lesson_dropout": 1, "lesson_sample_images": 1, "lesson_figures": 1,
+        "all": 1}  # the figures' tables too
     reason = dry_run(finished, root=clone)
     assert "Params have changed since last execution" in reason
     assert "before: 'code of cnn_lesson/plots.py: " in reason
@@ -92,6 +93,24 @@ def test_a_training_change_reruns_the_trainings_and_all_below(finished, tmp_path
     edit(clone / "src/cnn_lesson" / module, "\nEDITED = True\n")
     assert planned_jobs(finished, root=clone) == {**TRAININGS_AND_BELOW, **ALSO_RERUN[module]}
     assert f"code of cnn_lesson/{module}: " in dry_run(finished, root=clone)
+
+
+def test_an_editions_words_rerun_its_claims_and_its_models_their_trainings(finished, tmp_path):
+    """The trainings depend on the edition's MODELS (and what they use), not on the rest of
+    its module: a claim's words rerun the jobs that read the whole module; a builder's code
+    reruns the trainings too."""
+    clone = fresh_clone(tmp_path)
+    edition = clone / "src/cnn_lesson/editions/cifar10.py"
+    text = edition.read_text()
+    edition.write_text(text.replace("the last dense layer has the most parameters",
+                                    "the last dense layer has most parameters"))
+    assert planned_jobs(finished, root=clone) == {"lesson_numbers": 1, "lesson_claims": 1,
+                                                  "all": 1}
+    assert "code of cnn_lesson/editions/cifar10.py: " in dry_run(finished, root=clone)
+    edition.write_text(text.replace("if rate > 0 else x", "if rate > 0.0 else x"))
+    planned = planned_jobs(finished, root=clone)
+    assert planned["train"] == 4 and "prepare_data" not in planned
+    assert "code of cnn_lesson/editions/cifar10.py (MODELS): " in dry_run(finished, root=clone)
 
 
 def test_a_script_change_reruns_its_rule(finished, tmp_path):
@@ -229,7 +248,7 @@ def test_a_damaged_archive_stops_the_run_and_a_verified_copy_reruns_nothing(fini
 
 
 @pytest.mark.parametrize("code", ["src/cnn_lesson/workflow/download.py",
-                                  "workflow/scripts/download_cifar10.py"])
+                                  "workflow/scripts/download_data.py"])
 def test_a_change_to_the_download_code_fetches_nothing_while_the_archive_verifies(
         finished, tmp_path, code):
     """The archive is fixed by its checksums: a new way to fetch it fetches nothing again, and

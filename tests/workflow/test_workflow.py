@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from cnn_lesson import claims, lesson
+from cnn_lesson.edition import load
 from cnn_lesson.workflow import integrity, provenance, sources
 from helpers import ROOT, planned_jobs, snakemake, tiny_config, write_config
 from servers import Route, Server
@@ -37,7 +38,7 @@ def test_every_expected_file_is_written(finished):
                 "results/tables/runs.tsv", "results/tables/dropout_vs_test_loss.tsv",
                 "results/tables/runs_summary.tsv", "results/tables/chosen_dropout.tsv",
                 *LESSON_FILES,
-                "results/plots/dropout_vs_test_loss.png", "logs/download_cifar10.log",
+                "results/plots/dropout_vs_test_loss.png", "logs/download_data.log",
                 "logs/prepare_data.log", "logs/aggregate.log", "benchmarks/prepare_data.tsv"]
     for run in RUNS:
         expected += [f"results/train/{run}/{name}"
@@ -93,9 +94,13 @@ def test_every_training_records_what_made_it(finished):
     record = json.loads((finished / f"results/train/{RUNS[2]}/provenance.json").read_text())
     assert record["run"] | {"data": None} == {
         "model": "extra_layer", "dropout": 0.5, "seed": 1, "epochs": 2, "batch_size": 32,
-        "validation_split": 0, "validation_batch_size": None, "backend": None, "data": None}
+        "validation_split": 0, "validation_batch_size": None, "backend": None, "data": None,
+        "edition": "cifar10", "patience": None, "folder": RUNS[2]}
     assert "the first 200 training images of the archive with md5" in record["run"]["data"]
     assert record["config_digest"] == provenance.json_digest(record["run"])[:12]
+    # the checksums its data was checked against, and where they came from
+    assert record["data"]["from"] == "the config"
+    assert set(record["data"]["checksums"]) == {"md5", "sha256"}
     environment = record["environment"]
     assert environment == provenance.environment("tensorflow", threads=1)
     assert record["environment_id"] == provenance.environment_id(environment)
@@ -143,7 +148,7 @@ def test_a_training_writes_its_history_and_the_lessons_summary(finished):
 
 def test_the_episodes_numbers_are_files(finished):
     parameters = pd.read_csv(finished / "results/lesson/parameters.tsv", sep="\t")
-    expected = lesson.parameter_table()  # its numbers: tests/unit/test_lesson.py
+    expected = lesson.parameter_table(load("cifar10"))  # its numbers: tests/unit/test_lesson.py
     assert parameters["parameters"].tolist() == expected["parameters"].tolist()
     assert parameters["episode_wrong"].tolist() == expected["episode_wrong"].tolist()
     metrics = json.loads((finished / f"results/evaluate/{RUNS[3]}/metrics.json").read_text())

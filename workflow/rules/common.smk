@@ -1,4 +1,5 @@
 # Config validation, wildcard constraints, and the functions the rules call; no rules.
+import re
 import sys
 from pathlib import Path
 
@@ -6,26 +7,22 @@ from snakemake.exceptions import WorkflowError
 from snakemake.logging import logger
 from snakemake.utils import validate
 
+from cnn_lesson.edition import Grid, History, Sweep, load
 from cnn_lesson.errors import InputError
-from cnn_lesson.experiments import (
-    EPISODE_MODELS,
-    EVALUATED_FIGURE,
-    HISTORIES,
-    HISTORY_FIGURE,
-    HISTORY_LOSS_FIGURE,
-    MODELS,
-    SWEEP_FIGURE,
-    figure_runs,
-    run_for,
-    runs_from_config,
-    training_settings,
-)
 from cnn_lesson.files import remove_empty_folders
 from cnn_lesson.workflow import internals, terminal
-from cnn_lesson.workflow.backends import check_backend
-from cnn_lesson.workflow.integrity import archive_verified, check_stored_data, check_training
+from cnn_lesson.workflow.installed import check_backend
+from cnn_lesson.workflow.integrity import (
+    archive_verified,
+    check_recorded_checksums,
+    check_stored_data,
+    check_training,
+    recorded_checksums,
+)
+from cnn_lesson.workflow.layout import RUN, Layout
 from cnn_lesson.workflow.machine import available_memory_mb
 from cnn_lesson.workflow.provenance import json_digest
+from cnn_lesson.workflow.runs import figure_runs, run_for, runs_from_config, training_settings
 from cnn_lesson.workflow.sources import code_params
 
 # Each job runs in the project's one environment: the locked packages and this package
@@ -33,12 +30,6 @@ from cnn_lesson.workflow.sources import code_params
 ENVIRONMENT = "../../environment.yml"
 WORKFLOW_ROOT = Path(workflow.basedir)
 SCRIPTS = WORKFLOW_ROOT / "workflow" / "scripts"
-# The CIFAR-10 archive, fixed by the config's checksums: fetched once, then read as it is.
-ARCHIVE = "resources/cifar-10-python.tar.gz"
-# What prepare_data writes beside the .npz: what it is made from, checksums (integrity.py)
-DATA_RECORD = "results/data/cifar10.json"
-# Each training's state after its last finished epoch, outside its outputs (rule train).
-CHECKPOINTS = "checkpoints"
 # The report's sections, in order.
 REPORT = {
     "runs": "1. Runs",
@@ -49,9 +40,28 @@ REPORT = {
 }
 
 validate(config, schema="../schemas/config.schema.yaml")
+validate(config["data"], schema=f"../schemas/data/{config['edition']}.schema.yaml")
+# The edition: its data, models, figures and claims (cnn_lesson/editions/<edition>.py), and
+# where its files go (each edition has a folder of its own; the CIFAR-10 edition's is empty).
+EDITION = load(config["edition"])
+EDITION_MODULE = EDITION.__name__
+LAYOUT = Layout(EDITION.FOLDER)
+RESULTS, LOGS, BENCHMARKS, FIG = LAYOUT.results, LAYOUT.logs, LAYOUT.benchmarks, LAYOUT.figures
+CHECKPOINTS = LAYOUT.checkpoints  # each training's state after its last finished epoch
+DATA = EDITION.DATA
+# The edition's data as downloaded, fixed by its checksums: fetched once, then read as it is.
+ARCHIVE = f"{LAYOUT.resources}/{DATA.file}"
+# What prepare_data writes beside the .npz: what it is made from, checksums (integrity.py)
+DATA_RECORD = f"{RESULTS}/data/{EDITION.NAME}.json"
+# The checksums the config pins (None: none yet, where the edition's source publishes them).
+PINNED = DATA.checksums(config["data"])
+# Where the download records the checksums it verified and where they came from, for an
+# edition whose config may pin none (Dollar Street 10); prepare_data reads them there.
+CHECKSUMS_FILE = f"{ARCHIVE}.md5.json" if DATA.checksums_beside else None
+
 IN_CHARGE = internals.in_charge(workflow)  # not a job's own Snakemake (a cluster job's)
 try:
-    RUNS = runs_from_config(config)
+    RUNS = runs_from_config(config, EDITION)
 except InputError as error:
     raise WorkflowError(f"config: {error}") from None
 if IN_CHARGE:
@@ -61,44 +71,71 @@ if IN_CHARGE:
         raise WorkflowError(str(error)) from None
 FIGURE_RUNS = figure_runs(RUNS)
 CLAIM_RUNS = [run for runs in FIGURE_RUNS.values() for run in runs]  # all the figures' runs
-EPISODE_SUMMARIES = [name for name, _, _ in EPISODE_MODELS]
+SUMMARY_NAMES = [name for name, _, _ in EDITION.SUMMARIES]
+
+
+def figures_of(kind):
+    """The figures of the edition of `kind` (History, Sweep, Grid) that the config makes."""
+    return [name for name in FIGURE_RUNS if isinstance(EDITION.FIGURES[name], kind)]
+
+
+HISTORIES = figures_of(History)
+# Each history figure's loss figure, where the episode has one, by the loss figure's name
+LOSS_FIGURES = {
+    EDITION.FIGURES[name].loss: name for name in HISTORIES if EDITION.FIGURES[name].loss
+}
+SWEEPS, GRIDS = figures_of(Sweep), figures_of(Grid)
+# The edition's dropout curve, by its name in the episode
+SWEEP_FIGURE = next(name for name, kind in EDITION.FIGURES.items() if isinstance(kind, Sweep))
+
+
+def one_of(names):
+    """A wildcard constraint matching exactly `names` (and nothing where there are none)."""
+    return "|".join(re.escape(name) for name in names) or "(?!)"
 
 
 wildcard_constraints:
-    model="|".join(MODELS),
+    model="|".join(EDITION.MODELS),
     dropout=r"0\.\d+",
     seed=r"\d+",
-    n="|".join(HISTORIES),
 
 
-def code_of(script):
+def code_of(script, edition=None):
     """Params that rerun a rule's jobs when the code its script runs changes: one per file, the
-    script and each package module it imports (cnn_lesson.workflow.sources)."""
-    return code_params(SCRIPTS / script, WORKFLOW_ROOT)
+    script and each package module it imports (cnn_lesson.workflow.sources); `edition`, the
+    definitions of the edition's module it uses (all: "all")."""
+    if edition is None:
+        return code_params(SCRIPTS / script, WORKFLOW_ROOT)
+    names = None if edition == "all" else edition
+    return code_params(SCRIPTS / script, WORKFLOW_ROOT, EDITION_MODULE, names)
 
 
 def data_recipe():
-    """What results/data/cifar10.npz is made from: prepare_data records it beside the file, and
-    each training beside its outputs."""
-    settings = config["data"]
-    code = json_digest(code_of("prepare_data.py"))[:12]
-    return (
-        f"data: the first {settings['n_train']} training images of the archive with md5 "
-        f"{settings['md5']}, prepared by code {code}"
-    )
+    """What the edition's prepared .npz is made from: prepare_data records it beside the file,
+    and each training beside its outputs."""
+    code = json_digest(code_of("prepare_data.py", ("DATA",)))[:12]
+    return f"data: {DATA.recipe(config['data'])}, prepared by code {code}"
 
 
 DATA_RECIPE = data_recipe()
+
+
+def checksums_in_force():
+    """The checksums the data is checked against: the config's, else those the download
+    recorded beside it (None before it ran)."""
+    return PINNED or (CHECKSUMS_FILE and recorded_checksums(CHECKSUMS_FILE))
 
 
 def archive_in_place():
     """Whether the archive is here and has the config's checksums: then it is read as it is, and
     no rule makes it, so that no change of code or URL fetches it again (one that fails is
     fetched again, or refused by name where results were made from it). A job's own Snakemake
-    (a cluster job's) takes the archive the main one planned with, as it is."""
+    (a cluster job's) takes the archive the main one planned with, as it is. Where the download
+    records the checksums beside it, that record is part of it."""
+    recorded = not CHECKSUMS_FILE or Path(CHECKSUMS_FILE).is_file()
     if not IN_CHARGE:
-        return Path(ARCHIVE).is_file()
-    return archive_verified(ARCHIVE, DATA_RECORD, config["data"]["md5"], config["data"]["sha256"])
+        return Path(ARCHIVE).is_file() and recorded
+    return recorded and archive_verified(ARCHIVE, DATA_RECORD, DATA, checksums_in_force())
 
 
 def check_before_planning():
@@ -116,9 +153,13 @@ def check_before_planning():
             rules.prepare_data.output.npz,
             rules.prepare_data.output.record,
             DATA_RECIPE,
-            config["data"]["md5"],
-            config["data"]["sha256"],
+            DATA,
+            checksums_in_force(),
         )
+        if CHECKSUMS_FILE:
+            check_recorded_checksums(
+                CHECKSUMS_FILE, rules.prepare_data.output.npz, rules.prepare_data.output.record
+            )
         for record in run_files(rules.train.output.checksums):  # one folder per run
             check_training(Path(record).parent)
     except InputError as error:
@@ -160,43 +201,53 @@ def run_files(pattern, runs=None):
     return [pattern.format(**run.wildcards) for run in (RUNS if runs is None else runs)]
 
 
-def figure_files(figure, pattern):
-    """`pattern` for every run, all seeds, behind one of the episode's figures."""
-    return run_files(pattern, FIGURE_RUNS.get(figure, []))
+def runs_behind(figures):
+    """The runs, all seeds, behind the episode's `figures` (names), in config order."""
+    return [run for run in RUNS if run.figure in figures]
+
+
+def figure_files(figures, pattern):
+    """`pattern` for every run, all seeds, behind the episode's `figures` (names)."""
+    return run_files(pattern, runs_behind(figures))
 
 
 def history_files(wildcards):
-    """The histories behind the episode's training-history figure number {n}."""
-    return figure_files(HISTORY_FIGURE.format(n=wildcards.n), rules.train.output.history)
+    """The histories behind the episode's training-history figure {figure}."""
+    return figure_files([wildcards.figure], rules.train.output.history)
 
 
 def history_seeds(wildcards):
     """The seeds of those histories, in the same order."""
-    return [run.seed for run in FIGURE_RUNS[HISTORY_FIGURE.format(n=wildcards.n)]]
+    return [run.seed for run in FIGURE_RUNS[wildcards.figure]]
 
 
-def configured_histories():
-    """The numbers n of the episode's training-history figures the config names."""
-    return [n for n in HISTORIES if HISTORY_FIGURE.format(n=n) in FIGURE_RUNS]
+def loss_table(wildcards):
+    """The table of the training-history figure whose loss figure is {loss_figure}."""
+    return rules.lesson_history.output.table.format(figure=LOSS_FIGURES[wildcards.loss_figure])
 
 
 def history_runs():
-    """What each of those figures shows, by n, in words: 'extra_layer, dropout 0.8'."""
-    shown = {n: FIGURE_RUNS[HISTORY_FIGURE.format(n=n)][0] for n in configured_histories()}
-    return {n: f"{run.model}, dropout {run.dropout:g}" for n, run in shown.items()}
+    """What each history figure shows, in words ('extra_layer, dropout 0.8'), and the loss
+    figure drawn from it, if any: {figure: [words, loss figure or None]}."""
+    shown = {name: FIGURE_RUNS[name][0] for name in HISTORIES}
+    return {
+        name: [f"{run.model}, dropout {run.dropout:g}", EDITION.FIGURES[name].loss]
+        for name, run in shown.items()
+    }
 
 
 def lesson_targets():
     """The episode's figures the config names, their Markdown lines, its numbers, and its claims
-    checked, under results/lesson/."""
-    histories = configured_histories()
+    checked, under the edition's results/.../lesson/."""
     return [
         *rules.lesson_sample_images.output,
         *rules.lesson_convolution.output,
-        *expand(rules.lesson_history.output, n=histories),
-        *(rules.lesson_dropout.output if SWEEP_FIGURE in FIGURE_RUNS else []),
+        *expand(rules.lesson_history.output, figure=HISTORIES),
+        *expand(rules.lesson_history_loss.output, loss_figure=list(LOSS_FIGURES)),
+        *(rules.lesson_dropout.output if SWEEPS else []),
+        *(rules.lesson_grid.output if GRIDS else []),
         *rules.lesson_numbers.output,
-        *(rules.lesson_evaluate_line.output if EVALUATED_FIGURE in FIGURE_RUNS else []),
+        *(rules.lesson_evaluate_line.output if EDITION.EVALUATED_FIGURE in FIGURE_RUNS else []),
         *rules.lesson_figures.output,
         *rules.lesson_claims.output,
     ]
@@ -279,10 +330,10 @@ def keep_finished_trainings():
     same file. Made alone first, it costs them nothing (their input's checksum is unchanged)."""
     reasons = internals.planned_reasons(workflow)
     remade = {"output files have to be generated"}
-    if not any(job.rule.name == "prepare_data" and why == remade for job, why in reasons.items()):
+    if ("prepare_data", remade) not in reasons:
         return
-    again = {"input files updated by another job"}
-    trainings = [job for job, why in reasons.items() if job.rule.name == "train" and why == again]
+    trainings = [why for rule, why in reasons if rule == "train"]
+    trainings = [why for why in trainings if why == {"input files updated by another job"}]
     if trainings:
         npz = rules.prepare_data.output.npz
         raise WorkflowError(
@@ -299,7 +350,8 @@ def finish():
     """After a successful run: no empty checkpoint folders left, and the summary."""
     remove_empty_folders(CHECKPOINTS)
     outputs = rules.aggregate.output
-    logger.info(terminal.finished(outputs.runs, outputs.chosen, internals.which_run(sys.argv[1:])))
+    which_run = internals.which_run(sys.argv[1:])
+    logger.info(terminal.finished(outputs.runs, outputs.chosen, RESULTS, which_run))
 
 
 def report_failure(snakemake_logs):

@@ -1,43 +1,48 @@
-# The archive is fetched only while it is not here with the config's checksums: once it is, no
+# The edition's data is fetched only while it is not here with its checksums: once it is, no
 # rule makes it, and no change to the code that fetches it, or to data.url, fetches it again.
 if not archive_in_place():
 
-    rule download_cifar10:
+    rule download_data:
+        # the data, and for an edition whose config may pin no checksums, those it verified
         output:
+            **({"checksums": CHECKSUMS_FILE} if CHECKSUMS_FILE else {}),
             archive=ARCHIVE,
         log:
-            "logs/download_cifar10.log",
+            f"{LOGS}/download_data.log",
         localrule: True
         conda:
             ENVIRONMENT
         params:
             source=archive_source(),
-            md5=config["data"]["md5"],
-            sha256=config["data"]["sha256"],
+            edition=config["edition"],
+            checksums=PINNED,
+            record=config["data"].get("record"),
         script:
-            "../scripts/download_cifar10.py"
+            "../scripts/download_data.py"
 
 
 rule prepare_data:
     input:
+        **({"checksums": CHECKSUMS_FILE} if CHECKSUMS_FILE else {}),
         archive=ARCHIVE,
     output:
-        npz="results/data/cifar10.npz",
+        npz=f"{RESULTS}/data/{EDITION.NAME}.npz",
         record=DATA_RECORD,
     log:
-        "logs/prepare_data.log",
+        f"{LOGS}/prepare_data.log",
     benchmark:
-        "benchmarks/prepare_data.tsv"
+        f"{BENCHMARKS}/prepare_data.tsv"
     conda:
         ENVIRONMENT
     resources:
         mem_mb=4000,
         runtime=30,
     params:
-        **code_of("prepare_data.py"),
+        **code_of("prepare_data.py", ("DATA",)),
+        edition=config["edition"],
         n_train=config["data"]["n_train"],
-        md5=config["data"]["md5"],
-        sha256=config["data"]["sha256"],
+        # the checksums the config pins (beside the archive where it pins none)
+        checksums=None if CHECKSUMS_FILE else PINNED,
         recipe=DATA_RECIPE,
     script:
         "../scripts/prepare_data.py"

@@ -1,5 +1,6 @@
-# The episode's own figures and numbers, under its own file names, for the lesson's maintainers.
-FIG = "results/lesson/fig"
+# The episode's own figures and numbers, under its own file names, for the lesson's maintainers:
+# the edition's (cnn_lesson/editions/), under its results' lesson/ folder.
+LESSON = f"{RESULTS}/lesson"
 
 
 rule lesson_sample_images:
@@ -7,15 +8,17 @@ rule lesson_sample_images:
         data=rules.prepare_data.output.npz,
     output:
         figure=report(
-            f"{FIG}/04_cifar10.png", caption="../report/04_cifar10.rst", category=REPORT["lesson"]
+            f"{FIG}/{EDITION.SAMPLE_FIGURE}.png",
+            caption="../report/sample_images.rst",
+            category=REPORT["lesson"],
         ),
         table=report(
-            f"{FIG}/04_cifar10.tsv",
-            caption="../report/04_cifar10_table.rst",
+            f"{FIG}/{EDITION.SAMPLE_FIGURE}.tsv",
+            caption="../report/sample_images_table.rst",
             category=REPORT["lesson"],
         ),
     log:
-        "logs/lesson_sample_images.log",
+        f"{LOGS}/lesson_sample_images.log",
     localrule: True
     conda:
         ENVIRONMENT
@@ -40,7 +43,7 @@ rule lesson_convolution:
         ),
         image_table=f"{FIG}/04_conv_image.tsv",
     log:
-        "logs/lesson_convolution.log",
+        f"{LOGS}/lesson_convolution.log",
     localrule: True
     conda:
         ENVIRONMENT
@@ -54,20 +57,17 @@ rule lesson_history:
     input:
         histories=history_files,
     output:
-        # HISTORY_FIGURE and HISTORY_LOSS_FIGURE hold the wildcard {n}
+        # the accuracy figure, named as the config's `figure`; its table holds every curve
         accuracy=report(
-            f"{FIG}/{HISTORY_FIGURE}.png",
+            f"{FIG}/{{figure}}.png",
             caption="../report/04_training_history.rst",
             category=REPORT["lesson"],
         ),
-        loss=report(
-            f"{FIG}/{HISTORY_LOSS_FIGURE}.png",
-            caption="../report/04_training_history_loss.rst",
-            category=REPORT["lesson"],
-        ),
-        table=f"{FIG}/{HISTORY_FIGURE}.tsv",
+        table=f"{FIG}/{{figure}}.tsv",
     log:
-        "logs/lesson_history/{n}.log",
+        f"{LOGS}/lesson_history/{{figure}}.log",
+    wildcard_constraints:
+        figure=one_of(HISTORIES),
     localrule: True
     conda:
         ENVIRONMENT
@@ -78,11 +78,33 @@ rule lesson_history:
         "../scripts/lesson_history.py"
 
 
+rule lesson_history_loss:
+    input:
+        table=loss_table,
+    output:
+        loss=report(
+            f"{FIG}/{{loss_figure}}.png",
+            caption="../report/04_training_history_loss.rst",
+            category=REPORT["lesson"],
+        ),
+    log:
+        f"{LOGS}/lesson_history/{{loss_figure}}.log",
+    wildcard_constraints:
+        loss_figure=one_of(LOSS_FIGURES),
+    localrule: True
+    conda:
+        ENVIRONMENT
+    params:
+        **code_of("lesson_history_loss.py"),
+    script:
+        "../scripts/lesson_history_loss.py"
+
+
 rule lesson_dropout:
     input:
-        histories=figure_files(SWEEP_FIGURE, rules.train.output.history),
-        metrics=figure_files(SWEEP_FIGURE, rules.evaluate.output.metrics),
-        provenances=figure_files(SWEEP_FIGURE, rules.train.output.provenance),
+        histories=figure_files(SWEEPS[:1], rules.train.output.history),
+        metrics=figure_files(SWEEPS[:1], rules.evaluate.output.metrics),
+        provenances=figure_files(SWEEPS[:1], rules.train.output.provenance),
     output:
         figure=report(
             f"{FIG}/{SWEEP_FIGURE}.png",
@@ -91,44 +113,70 @@ rule lesson_dropout:
         ),
         table=f"{FIG}/{SWEEP_FIGURE}.tsv",
     log:
-        "logs/lesson_dropout.log",
+        f"{LOGS}/lesson_dropout.log",
     localrule: True
     conda:
         ENVIRONMENT
     params:
         **code_of("lesson_dropout.py"),
-        runs=[vars(run) for run in FIGURE_RUNS.get(SWEEP_FIGURE, [])],
+        runs=[vars(run) for run in runs_behind(SWEEPS[:1])],
     script:
         "../scripts/lesson_dropout.py"
+
+
+rule lesson_grid:
+    input:
+        histories=figure_files(GRIDS, rules.train.output.history),
+    output:
+        table=report(
+            f"{LESSON}/grid_search.tsv",
+            caption="../report/grid_search.rst",
+            category=REPORT["lesson"],
+        ),
+        markdown=f"{LESSON}/grid_search.md",
+    log:
+        f"{LOGS}/lesson_grid.log",
+    localrule: True
+    conda:
+        ENVIRONMENT
+    params:
+        **code_of("lesson_grid.py"),
+        runs=[vars(run) for run in runs_behind(GRIDS)],
+        labels={
+            model: label for grid in GRIDS for model, label in EDITION.FIGURES[grid].labels.items()
+        },
+    script:
+        "../scripts/lesson_grid.py"
 
 
 rule lesson_numbers:
     output:
         parameters=report(
-            "results/lesson/parameters.tsv",
+            f"{LESSON}/parameters.tsv",
             caption="../report/parameters.rst",
             category=REPORT["lesson"],
         ),
-        markdown="results/lesson/parameters.md",
-        summaries=expand("results/lesson/summaries/{name}.txt", name=EPISODE_SUMMARIES),
+        markdown=f"{LESSON}/parameters.md",
+        summaries=expand(f"{LESSON}/summaries/{{name}}.txt", name=SUMMARY_NAMES),
     log:
-        "logs/lesson_numbers.log",
+        f"{LOGS}/lesson_numbers.log",
     localrule: True
     conda:
         ENVIRONMENT
     params:
-        **code_of("lesson_numbers.py"),
+        **code_of("lesson_numbers.py", "all"),
+        edition=config["edition"],
     script:
         "../scripts/lesson_numbers.py"
 
 
 rule lesson_evaluate_line:
     input:
-        metrics=figure_files(EVALUATED_FIGURE, rules.evaluate.output.metrics),
+        metrics=figure_files([EDITION.EVALUATED_FIGURE], rules.evaluate.output.metrics),
     output:
-        line="results/lesson/evaluate_dropout_model.txt",
+        line=f"{LESSON}/evaluate_dropout_model.txt",
     log:
-        "logs/lesson_evaluate_line.log",
+        f"{LOGS}/lesson_evaluate_line.log",
     localrule: True
     conda:
         ENVIRONMENT
@@ -143,17 +191,20 @@ rule lesson_figures:
         sample=rules.lesson_sample_images.output.table,
         matrix=rules.lesson_convolution.output.matrix_table,
         image=rules.lesson_convolution.output.image_table,
-        histories=expand(rules.lesson_history.output.table, n=configured_histories()),
-        sweep=[rules.lesson_dropout.output.table] if SWEEP_FIGURE in FIGURE_RUNS else [],
+        histories=expand(rules.lesson_history.output.table, figure=HISTORIES),
+        sweep=[rules.lesson_dropout.output.table] if SWEEPS else [],
     output:
-        markdown="results/lesson/figures.md",
+        markdown=f"{LESSON}/figures.md",
     log:
-        "logs/lesson_figures.log",
+        f"{LOGS}/lesson_figures.log",
     localrule: True
     conda:
         ENVIRONMENT
     params:
         **code_of("lesson_figures.py"),
+        sample=EDITION.SAMPLE_FIGURE,
+        sweep=SWEEP_FIGURE,
+        data_set=EDITION.DATA_SET,
         histories=history_runs(),
     script:
         "../scripts/lesson_figures.py"
@@ -169,20 +220,22 @@ rule lesson_claims:
         logs=run_files(rules.train.log[0], CLAIM_RUNS),
     output:
         table=report(
-            "results/lesson/claims.tsv",
+            f"{LESSON}/claims.tsv",
             caption="../report/claims.rst",
             category=REPORT["claims"],
         ),
-        markdown="results/lesson/claims.md",
+        markdown=f"{LESSON}/claims.md",
     log:
-        "logs/lesson_claims.log",
+        f"{LOGS}/lesson_claims.log",
     localrule: True
     conda:
         ENVIRONMENT
     params:
-        **code_of("lesson_claims.py"),
+        **code_of("lesson_claims.py", "all"),
+        edition=config["edition"],
         runs=[
-            {"figure": run.figure, "dropout": run.dropout, "seed": run.seed} for run in CLAIM_RUNS
+            {"figure": run.figure, "model": run.model, "dropout": run.dropout, "seed": run.seed}
+            for run in CLAIM_RUNS
         ],
     script:
         "../scripts/lesson_claims.py"

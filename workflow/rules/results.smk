@@ -3,7 +3,7 @@ rule plot_history:
         history=rules.train.output.history,
     output:
         accuracy=report(
-            "results/plots/{model}/dropout-{dropout}/seed-{seed}/accuracy.png",
+            f"{RESULTS}/plots/{RUN}/accuracy.png",
             caption="../report/accuracy.rst",
             category=REPORT["history"],
             subcategory="{model}",
@@ -15,14 +15,14 @@ rule plot_history:
             },
         ),
         loss=report(
-            "results/plots/{model}/dropout-{dropout}/seed-{seed}/loss.png",
+            f"{RESULTS}/plots/{RUN}/loss.png",
             caption="../report/loss.rst",
             category=REPORT["history"],
             subcategory="{model}",
             labels={"model": "{model}", "dropout": "{dropout}", "seed": "{seed}", "plot": "loss"},
         ),
     log:
-        "logs/plot_history/{model}/dropout-{dropout}/seed-{seed}.log",
+        f"{LOGS}/plot_history/{RUN}.log",
     localrule: True
     conda:
         ENVIRONMENT
@@ -39,35 +39,35 @@ rule aggregate:
         provenances=run_files(rules.train.output.provenance),
     output:
         runs=report(
-            "results/tables/runs.tsv", caption="../report/runs.rst", category=REPORT["runs"]
+            f"{RESULTS}/tables/runs.tsv", caption="../report/runs.rst", category=REPORT["runs"]
         ),
         environments=report(
-            "results/tables/environments.tsv",
+            f"{RESULTS}/tables/environments.tsv",
             caption="../report/environments.rst",
             category=REPORT["runs"],
         ),
         summary=report(
-            "results/tables/runs_summary.tsv",
+            f"{RESULTS}/tables/runs_summary.tsv",
             caption="../report/runs_summary.rst",
             category=REPORT["runs"],
         ),
         dropout=report(
-            "results/tables/dropout_vs_test_loss.tsv",
+            f"{RESULTS}/tables/dropout_vs_test_loss.tsv",
             caption="../report/dropout_table.rst",
             category=REPORT["dropout"],
         ),
         chosen=report(
-            "results/tables/chosen_dropout.tsv",
+            f"{RESULTS}/tables/chosen_dropout.tsv",
             caption="../report/chosen_dropout.rst",
             category=REPORT["dropout"],
         ),
         plot=report(
-            "results/plots/dropout_vs_test_loss.png",
+            f"{RESULTS}/plots/dropout_vs_test_loss.png",
             caption="../report/dropout_vs_test_loss.rst",
             category=REPORT["dropout"],
         ),
     log:
-        "logs/aggregate.log",
+        f"{LOGS}/aggregate.log",
     localrule: True
     conda:
         ENVIRONMENT

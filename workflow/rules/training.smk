@@ -1,17 +1,19 @@
 rule train:
     input:
         data=rules.prepare_data.output.npz,
+        # what the data was made from and checked against, for the training's provenance
+        record=rules.prepare_data.output.record,
     output:
-        model="results/train/{model}/dropout-{dropout}/seed-{seed}/model.keras",
-        history="results/train/{model}/dropout-{dropout}/seed-{seed}/history.tsv",
-        summary="results/train/{model}/dropout-{dropout}/seed-{seed}/summary.txt",
-        provenance="results/train/{model}/dropout-{dropout}/seed-{seed}/provenance.json",
+        model=f"{RESULTS}/train/{RUN}/model.keras",
+        history=f"{RESULTS}/train/{RUN}/history.tsv",
+        summary=f"{RESULTS}/train/{RUN}/summary.txt",
+        provenance=f"{RESULTS}/train/{RUN}/provenance.json",
         # the size and SHA-256 of the four above, checked before anything reads them again
-        checksums="results/train/{model}/dropout-{dropout}/seed-{seed}/checksums.json",
+        checksums=f"{RESULTS}/train/{RUN}/checksums.json",
     log:
-        "logs/train/{model}/dropout-{dropout}/seed-{seed}.log",
+        f"{LOGS}/train/{RUN}.log",
     benchmark:
-        "benchmarks/train/{model}/dropout-{dropout}/seed-{seed}.tsv"
+        f"{BENCHMARKS}/train/{RUN}.tsv"
     # Trainings before every other job, the longest first: the short jobs (plots, evaluations,
     # the episode's tables) then fill a core while the last training runs alone.
     priority: epochs_of
@@ -29,11 +31,11 @@ rule train:
         # (profiles/README.md); a laptop schedules no GPUs, and trains on one if it has one.
         gres="gpu:1",
     params:
-        **code_of("train.py"),
+        **code_of("train.py", ("MODELS",)),
         settings=settings_of,
         # Per-epoch state, deliberately not an output: Snakemake deletes the outputs of a
         # killed job, and a rerun (--rerun-incomplete) continues from this.
-        checkpoint=f"{CHECKPOINTS}/train/{{model}}/dropout-{{dropout}}/seed-{{seed}}",
+        checkpoint=f"{CHECKPOINTS}/train/{RUN}",
     script:
         "../scripts/train.py"
 
@@ -46,11 +48,11 @@ rule evaluate:
         # a training that lost its record cannot be checked: it is made again
         checksums=rules.train.output.checksums,
     output:
-        metrics="results/evaluate/{model}/dropout-{dropout}/seed-{seed}/metrics.json",
+        metrics=f"{RESULTS}/evaluate/{RUN}/metrics.json",
     log:
-        "logs/evaluate/{model}/dropout-{dropout}/seed-{seed}.log",
+        f"{LOGS}/evaluate/{RUN}.log",
     benchmark:
-        "benchmarks/evaluate/{model}/dropout-{dropout}/seed-{seed}.tsv"
+        f"{BENCHMARKS}/evaluate/{RUN}.tsv"
     conda:
         ENVIRONMENT
     threads: 1

@@ -5,6 +5,7 @@ from pathlib import Path
 import pandas as pd
 
 from cnn_lesson import claims, tables
+from cnn_lesson.edition import load
 from cnn_lesson.workflow.logs import logging_to
 
 
@@ -15,7 +16,7 @@ def evidence(smk) -> dict[str, list[claims.Evidence]]:
                                           smk.input.metrics, smk.input.logs, strict=True):
         found = claims.Evidence(run["dropout"], run["seed"], tables.read_history(history),
                                 tables.read_json(metrics),
-                                claims.seconds_per_epoch(Path(log).read_text()))
+                                claims.seconds_per_epoch(Path(log).read_text()), run["model"])
         figures.setdefault(run["figure"], []).append(found)
     return figures
 
@@ -25,13 +26,16 @@ def main(smk):
         # Imported here so that the backend's start-up messages land in the log too.
         from cnn_lesson import data, lesson
 
+        edition = load(smk.params.edition)
         dataset = data.load(smk.input.data)
-        data_rows = claims.data_claims(dataset.x_train.shape, claims.pixel_range(dataset.x_train),
-                                       sorted(set(dataset.y_train.tolist())))
-        facts = lesson.model_facts(pd.read_csv(smk.input.parameters, sep="\t"))
-        table = claims.claims_table(data_rows, claims.parameter_claims(facts), evidence(smk))
+        found = claims.DataFacts(dataset.x_train.shape, dataset.y_train.shape,
+                                 claims.stored_pixel_range(dataset.x_train),
+                                 sorted(set(dataset.y_train.tolist())))
+        models = lesson.model_facts(edition, pd.read_csv(smk.input.parameters, sep="\t"))
+        facts = claims.Facts(found, models, evidence(smk))
+        table = claims.claims_table(edition.CLAIMS, facts)
         table.to_csv(smk.output.table, sep="\t", index=False)
-        Path(smk.output.markdown).write_text(claims.markdown(table))
+        Path(smk.output.markdown).write_text(claims.markdown(table, edition.TITLE))
 
 
 main(snakemake)  # noqa: F821 - injected by Snakemake

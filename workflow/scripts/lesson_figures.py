@@ -14,15 +14,18 @@ def read(path) -> pd.DataFrame:
 
 def lines(smk) -> list[str]:
     """The figures' lines, in the episode's order."""
-    made = [("04_cifar10", alt_text.sample_images(read(smk.input.sample))),
+    sample = alt_text.sample_images(read(smk.input.sample), smk.params.data_set)
+    made = [(smk.params.sample, sample),
             ("04_conv_matrix", alt_text.convolution_matrix(read(smk.input.matrix))),
             ("04_conv_image",
              alt_text.convolution_image(pd.read_csv(smk.input.image, sep="\t", index_col=0)))]
-    for path, (n, run) in zip(smk.input.histories, smk.params.histories.items(), strict=True):
+    for path, (name, (run, loss)) in zip(smk.input.histories, smk.params.histories.items(),
+                                         strict=True):
         history = read(path)
-        made += [(f"04_training_history_{n}", alt_text.training_history(history, "accuracy", run)),
-                 (f"04_training_history_loss_{n}", alt_text.training_history(history, "loss", run))]
-    made += [("04_vary_dropout_rate", alt_text.dropout_sweep(read(path)))
+        made.append((name, alt_text.training_history(history, "accuracy", run)))
+        if loss:
+            made.append((loss, alt_text.training_history(history, "loss", run)))
+    made += [(smk.params.sweep, alt_text.dropout_sweep(read(path)))
              for path in smk.input.sweep]
     return [alt_text.markdown_line(name, alt) for name, alt in made]
 

@@ -1,6 +1,7 @@
 """Rule lesson_numbers: every parameter count of the episode next to what it prints; summaries."""
 from pathlib import Path
 
+from cnn_lesson.edition import load
 from cnn_lesson.workflow.logs import logging_to
 
 
@@ -9,10 +10,12 @@ def main(smk):
         # Imported here so that the backend's start-up messages land in the log too.
         from cnn_lesson import lesson
 
-        table = lesson.parameter_table()
+        edition = load(smk.params.edition)
+        table = lesson.parameter_table(edition)
         table.to_csv(smk.output.parameters, sep="\t", index=False)
         Path(smk.output.markdown).write_text(lesson.markdown_table(table))
-        for path, text in zip(smk.output.summaries, lesson.model_summaries().values(), strict=True):
+        summaries = lesson.model_summaries(edition).values()
+        for path, text in zip(smk.output.summaries, summaries, strict=True):
             Path(path).write_text(text)
 
 

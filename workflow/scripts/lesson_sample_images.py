@@ -1,4 +1,5 @@
-"""Rule lesson_sample_images: the first 25 training images with their classes (04_cifar10)."""
+"""Rule lesson_sample_images: the first 25 training images with their classes (04_cifar10,
+04_dollar_street_10)."""
 from cnn_lesson import data, plots
 from cnn_lesson.workflow.logs import logging_to
 

@@ -16,9 +16,11 @@ def main(smk):
         import keras
 
         from cnn_lesson import data, training
+        from cnn_lesson.edition import load
         from cnn_lesson.workflow import integrity, provenance, sources
 
-        trained = training.fit(settings, data.load(smk.input.data), threads=smk.threads,
+        dataset = data.load(smk.input.data, load(settings.edition).DATA.image_shape)
+        trained = training.fit(settings, dataset, threads=smk.threads,
                                checkpoint=smk.params.checkpoint)
         trained.model.save(smk.output.model)
         trained.history.to_csv(smk.output.history, sep="\t")
@@ -26,7 +28,8 @@ def main(smk):
         scripts = Path(smk.scriptdir).resolve()  # may be given as workflow/rules/../scripts
         made_by = provenance.provenance(settings.as_dict(), keras.backend.backend(), smk.threads,
                                         sources.code_files(scripts / "train.py"),
-                                        scripts.parents[1])
+                                        scripts.parents[1],
+                                        provenance.data_checked(smk.input.record))
         Path(smk.output.provenance).write_text(json.dumps(made_by, indent=2) + "\n")
         # Last: what the files above are, so that a later change to one of them is caught
         checksums = integrity.training_checksums(Path(smk.output.model).parent)

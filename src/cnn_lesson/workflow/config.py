@@ -1,7 +1,9 @@
-"""The config file, checked to be text before Snakemake's YAML reader sees it."""
+"""The config file the workflow starts from, checked to be text before Snakemake's YAML reader
+sees it."""
 
 from pathlib import Path
 
+from cnn_lesson.edition import DEFAULT, EDITIONS, load
 from cnn_lesson.errors import InputError
 
 
@@ -17,3 +19,12 @@ def text_file(path: str) -> str:
     except OSError:
         pass  # a missing file: Snakemake says so itself
     return path
+
+
+def base_config(given: dict) -> str:
+    """The config file the workflow starts from: that of the edition the command line names
+    (`edition:` in a --configfile, or --config edition=...), each edition's being complete; the
+    CIFAR-10 edition's, config/config.yaml, when it names none. An edition that does not exist
+    gets the default's, and the schema then names the key."""
+    name = given.get("edition", DEFAULT)
+    return load(name if name in EDITIONS else DEFAULT).CONFIG

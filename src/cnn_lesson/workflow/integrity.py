@@ -3,7 +3,7 @@ planned: a damaged file that finished results were made from stops the run, nami
 that makes it again alone, instead of Snakemake rerunning those results on it (deleting them
 first) and failing.
 
-`prepare_data` writes `results/data/cifar10.json` beside the .npz (what it was made from, and the
+`prepare_data` writes `results/data/<edition>.json` beside the .npz (what it was made from, and the
 file's size and SHA-256); `train` writes `checksums.json` beside its outputs. A file is hashed
 again only where it was modified after its record was written, so an intact folder costs a
 `stat` per file.
@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from cnn_lesson.errors import InputError
-from cnn_lesson.files import hashes, sha256
+from cnn_lesson.files import sha256
 
 # What each training's record covers: every file of its folder but the record itself.
 TRAINING_FILES = ("model.keras", "history.tsv", "summary.txt", "provenance.json")
@@ -24,34 +24,69 @@ TRAINING_RECORD = "checksums.json"
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
-def data_checksums(npz: Path, recipe: str, archive: dict | None = None) -> dict:
+def data_checksums(npz: Path, recipe: str, archive: dict | None = None,
+                   origin: str = "the config") -> dict:
     """What prepare_data writes beside the .npz, after it: what it is made from, its
-    fingerprint, and the checksums (`archive`: md5, sha256) it verified the archive against
-    just before (the record's own time tells when all that was taken)."""
+    fingerprint, and the checksums (`archive`: the edition's, e.g. md5 and sha256) it verified
+    the archive against just before, and where they came from (the record's own time tells
+    when all that was taken)."""
     record = {"recipe": recipe, "file": fingerprint(npz)}
-    return {**record, "archive": archive} if archive else record
+    return {**record, "archive": archive, "checksums_from": origin} if archive else record
 
 
-def archive_verified(archive: Path, record_path: Path, md5: str, sha256: str | None) -> bool:
-    """Whether `archive` is here with these checksums. Hashed only where the data record does
-    not vouch for it: a record that names these checksums, written after the archive was last
-    modified (prepare_data verified it then), costs a `stat`."""
+def archive_verified(archive: Path, record_path: Path, source, checksums: dict | None) -> bool:
+    """Whether `archive` (of the edition's data `source`) is here with these checksums. Hashed
+    only where the data record does not vouch for it: a record that names these checksums,
+    written after the archive was last modified (prepare_data verified it then), costs a
+    `stat`. Without checksums (none pinned, none recorded yet), it is not."""
     archive, record_path = Path(archive), Path(record_path)
-    if not archive.is_file():
+    if not archive.is_file() or not checksums:
         return False
     try:
         written = json.loads(record_path.read_bytes())
-        if (isinstance(written, dict)
-                and written.get("archive") == {"md5": md5, "sha256": sha256}
+        if (isinstance(written, dict) and written.get("archive") == checksums
                 and archive.stat().st_mtime_ns <= record_path.stat().st_mtime_ns):
             return True
     except (OSError, ValueError):
         pass  # no readable record: hash it
     try:
-        check_archive(archive, md5, sha256)
+        return source.mismatch(archive, checksums) is None
     except (InputError, OSError):
         return False
-    return True
+
+
+def recorded_checksums(path: Path) -> dict | None:
+    """The checksums a download recorded beside the data it verified (download.fetch_checked
+    writes them), or None where there is no readable record."""
+    try:
+        written = json.loads(Path(path).read_bytes())
+    except (OSError, ValueError):
+        return None
+    found = written.get("checksums") if isinstance(written, dict) else None
+    return found if isinstance(found, dict) and found else None
+
+
+def check_recorded_checksums(path: Path, npz: Path, record_path: Path) -> None:
+    """Refuse checksums recorded beside the data (`path`) that are not those the prepared .npz
+    was checked against (its record), or are unreadable: prepare_data would run again on them,
+    and every training after it. Nothing to check before the data is prepared."""
+    path, npz, record_path = Path(path), Path(npz), Path(record_path)
+    if not (npz.is_file() and record_path.is_file()):
+        return
+    try:
+        made_with = json.loads(record_path.read_bytes()).get("archive")
+    except (OSError, ValueError, AttributeError):
+        return  # check_stored_data names an unreadable record
+    found = recorded_checksums(path)
+    if found == made_with:
+        return
+    problem = "is missing" if not path.exists() else (
+        "is unreadable" if found is None else f"names other checksums than {npz} was made from")
+    raise InputError(
+        f"{path}, the checksums the download verified, {problem}: it was edited or replaced, or "
+        f"the data was fetched again since. Nothing was run or deleted. To check and prepare "
+        f"the data that is there again: {_alone(npz, record_path)}; to fetch it again too, "
+        f"delete {path} and the data beside it first.")
 
 
 def training_checksums(folder: Path) -> dict:
@@ -82,8 +117,8 @@ def _is_fingerprint(value) -> bool:
             and isinstance(value.get("sha256"), str) and bool(SHA256.fullmatch(value["sha256"])))
 
 
-def check_stored_data(archive: Path, npz: Path, record_path: Path, recipe: str, md5: str,
-                      sha256: str | None) -> None:
+def check_stored_data(archive: Path, npz: Path, record_path: Path, recipe: str, source,
+                      checksums: dict | None) -> None:
     """Refuse an archive or prepared .npz that changed after prepare_data wrote its record
     (truncated, damaged, edited), and a .npz whose record is missing or unreadable, so cannot be
     checked: Snakemake would rerun every training on it, deleting their finished outputs first.
@@ -104,8 +139,8 @@ def check_stored_data(archive: Path, npz: Path, record_path: Path, recipe: str, 
     if written.get("recipe") != recipe:
         return
     recorded_ns = record_path.stat().st_mtime_ns
-    if archive.is_file() and archive.stat().st_mtime_ns > recorded_ns:
-        check_archive(archive, md5, sha256, (
+    if checksums and archive.is_file() and archive.stat().st_mtime_ns > recorded_ns:
+        check_archive(archive, source, checksums, (
             f"Nothing was run or deleted. Fetch it again, alone: {_alone(archive)}, then run as "
             f"before: nothing else reruns, as a verified copy is the same file."))
     _check_file(npz, written["file"], recorded_ns, "prepare_data", again)
@@ -181,21 +216,13 @@ def check_unchanged(path: Path, expected: dict, recorded_ns: int, writer: str,
                          f"damaged or changed by hand. {what_to_do}")
 
 
-def check_archive(path: Path, md5: str, sha256: str | None,
+def check_archive(path: Path, source, checksums: dict,
                   what_to_do: str = "Delete it and run again to fetch a verified copy.") -> None:
-    """Raise InputError unless the archive on disk still has the checksums it was fetched with."""
-    wrong = checksum_mismatch(hashes(path, "md5", "sha256"), md5, sha256)
+    """Raise InputError unless the archive on disk still has the checksums it was fetched with
+    (`source`, the edition's data, says how to check them)."""
+    wrong = source.mismatch(path, checksums)
     if wrong:
-        name, found, expected = wrong
         raise InputError(
-            f"{path} has {name} {found}, not data.{name} {expected}: it changed after it was "
-            f"downloaded and verified (truncated, damaged or replaced). {what_to_do}"
+            f"{path} {wrong}: it changed after it was downloaded and verified (truncated, "
+            f"damaged or replaced). {what_to_do}"
         )
-
-
-def checksum_mismatch(digests: dict[str, str], md5: str, sha256: str | None):
-    """(name, found, expected) for the first checksum that differs, or None."""
-    for name, expected in (("md5", md5), ("sha256", sha256)):
-        if expected and digests[name] != expected.lower():
-            return name, digests[name], expected
-    return None

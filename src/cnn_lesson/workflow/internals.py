@@ -33,11 +33,12 @@ def limit_memory(workflow, mb: int) -> None:
     workflow.global_resources["mem_mb"] = mb
 
 
-def planned_reasons(workflow) -> dict:
-    """Each job this run will start, with the names of the reasons Snakemake gives for it
-    (e.g. 'output files have to be generated'); only known once the run starts (onstart)."""
+def planned_reasons(workflow) -> list[tuple[str, set[str]]]:
+    """(rule name, reasons) for each job this run will start: the names of the reasons
+    Snakemake gives for it (e.g. 'output files have to be generated'); only known once the run
+    starts (onstart)."""
     dag = workflow.dag
-    return {job: set(dag.reason(job).get_names()) for job in dag.needrun_jobs()}
+    return [(job.rule.name, set(dag.reason(job).get_names())) for job in dag.needrun_jobs()]
 
 
 def packed(workflow, rule) -> tuple[str | None, int]:

@@ -132,9 +132,21 @@ def _git(folder: Path, *args: str) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
-def provenance(run: dict, backend: str, threads: int, code: list[Path], root: Path) -> dict:
-    """What made one training: its config (and a digest of it), environment, and the workflow's
-    version and code (`code`: the files the job ran; `root`: the workflow's folder)."""
+def provenance(run: dict, backend: str, threads: int, code: list[Path], root: Path,
+               data: dict | None = None) -> dict:
+    """What made one training: its config (and a digest of it), environment, the workflow's
+    version and code (`code`: the files the job ran; `root`: the workflow's folder), and the
+    checksums its data was checked against (`data`, data_checked)."""
     found = environment(backend, threads)
-    return {"run": run, "config_digest": json_digest(run)[:12], "environment": found,
-            "environment_id": environment_id(found), "workflow": workflow_version(code, root)}
+    made_by = {"run": run, "config_digest": json_digest(run)[:12], "environment": found,
+               "environment_id": environment_id(found), "workflow": workflow_version(code, root)}
+    return {**made_by, "data": data} if data else made_by
+
+
+def data_checked(record: Path) -> dict | None:
+    """The checksums prepare_data checked the data against, and where they came from (the
+    config, or the md5 a record publishes), from its record beside the .npz."""
+    written = json.loads(Path(record).read_text())
+    if "archive" not in written:
+        return None
+    return {"checksums": written["archive"], "from": written.get("checksums_from", "the config")}

@@ -73,6 +73,36 @@ def code_digest(path: Path) -> str:
     return hashlib.sha256(tree.encode()).hexdigest()[:12]
 
 
+def definitions_digest(path: Path, names: tuple[str, ...]) -> str:
+    """The first 12 hex digits of the SHA-256 of what a module's top-level `names` are: their
+    statements, those of every top-level name they use, and so on, and the module's imports.
+    An edition's trainings depend on its MODELS, not on its claims' words."""
+    tree = ast.parse(Path(path).read_text(), str(path))
+    defines = {id(node): _defined_names(node) for node in tree.body}
+    wanted, queue = set(), list(names)
+    while queue:
+        name = queue.pop()
+        if name in wanted:
+            continue
+        wanted.add(name)
+        for node in tree.body:
+            if name in defines[id(node)]:
+                queue += [used.id for used in ast.walk(node) if isinstance(used, ast.Name)]
+    kept = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))
+            or wanted & defines[id(node)]]
+    dump = "".join(ast.dump(node) for node in kept)
+    return hashlib.sha256(dump.encode()).hexdigest()[:12]
+
+
+def _defined_names(node: ast.stmt) -> set[str]:
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    targets = node.targets if isinstance(node, ast.Assign) else \
+        [node.target] if isinstance(node, ast.AnnAssign) else []
+    return {found.id for target in targets for found in ast.walk(target)
+            if isinstance(found, ast.Name)}
+
+
 def label(path: Path, root: Path) -> str:
     """A file's name as the reason for a rerun shows it: 'cnn_lesson/data.py' or the path
     of a script relative to the workflow's folder."""
@@ -82,13 +112,22 @@ def label(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def code_params(script: Path, root: Path) -> dict[str, str]:
+def code_params(script: Path, root: Path, module: str | None = None,
+                names: tuple[str, ...] | None = None) -> dict[str, str]:
     """One Snakemake param per file of code `script` runs, e.g. code_cnn_lesson_plots:
     'code of cnn_lesson/plots.py: 1a2b3c4d5e6f'. A change to one of them reruns the job, and
-    `snakemake -n` names the file in its reason."""
+    `snakemake -n` names the file in its reason. `module` adds one the script imports by name
+    (an edition's), whole or, with `names`, those of its definitions (definitions_digest)."""
     params = {}
     for path in code_files(script):
-        name = label(path, root)
-        key = "code_" + name.removesuffix(".py").replace("/", "_").replace(".", "_")
-        params[key] = f"code of {name}: {code_digest(path)}"
+        params[_key(path, root)] = f"code of {label(path, root)}: {code_digest(path)}"
+    if module:
+        path = module_path(module)
+        digest = definitions_digest(path, names) if names else code_digest(path)
+        part = f" ({', '.join(names)})" if names else ""
+        params[_key(path, root)] = f"code of {label(path, root)}{part}: {digest}"
     return params
+
+
+def _key(path: Path, root: Path) -> str:
+    return "code_" + label(path, root).removesuffix(".py").replace("/", "_").replace(".", "_")

@@ -12,17 +12,18 @@ from cnn_lesson.workflow import internals
 SHOWN_RUNS = 12
 
 
-def finished(runs: Path, chosen: Path, which_run: str = "") -> str:
+def finished(runs: Path, chosen: Path, results: str = "results", which_run: str = "") -> str:
     """The test loss and accuracy of each run (from the table `runs`), the dropout rate each
-    sweep chose and how sure that is (`chosen`), where the figures and tables are, and the
-    command for the report (`which_run`: the options that find these results)."""
+    sweep chose and how sure that is (`chosen`), where the figures and tables are (under
+    `results`, the edition's folder), and the command for the report (`which_run`: the options
+    that find these results)."""
     lines = ["", "Finished."]
     if Path(runs).is_file():
         lines += _run_lines(pd.read_csv(runs, sep="\t"), runs)
     if Path(chosen).is_file():
         lines += [chosen_line(row) for row in pd.read_csv(chosen, sep="\t").itertuples()]
-    lines += ["Figures: results/lesson/fig/ (the episode's), results/plots/. "
-              "Tables: results/tables/.",
+    lines += [f"Figures: {results}/lesson/fig/ (the episode's), {results}/plots/. "
+              f"Tables: {results}/tables/.",
               f"Report: snakemake{which_run} --report report.html"]
     return "\n".join(lines)
 

@@ -1,11 +1,21 @@
-"""The config's experiments become runs, with one spelling per rate and clear errors."""
+"""The config's experiments become runs of its edition, with one spelling per rate and clear
+errors (cnn_lesson.workflow.runs and .layout)."""
 
 import re
 
 import pytest
 
+from cnn_lesson.edition import load
 from cnn_lesson.errors import InputError
-from cnn_lesson.experiments import dropout_label, runs_from_config, training_images
+from cnn_lesson.experiments import training_images
+from cnn_lesson.workflow import runs as planning
+from cnn_lesson.workflow.layout import RUN, dropout_label, run_folder
+
+CIFAR10, DOLLAR_STREET = load("cifar10"), load("dollar_street_10")
+
+
+def runs_from_config(config, edition=CIFAR10):
+    return planning.runs_from_config(config, edition)
 
 
 @pytest.mark.parametrize("rate, label", [(0, "0.00"), (0.8, "0.80"), (0.45, "0.45"),
@@ -14,6 +24,7 @@ from cnn_lesson.experiments import dropout_label, runs_from_config, training_ima
                                          (-0.0, "0.00")])
 def test_every_rate_has_one_spelling_in_paths_that_the_dropout_wildcard_matches(rate, label):
     assert dropout_label(rate) == label and re.fullmatch(r"0\.\d+", label)
+    assert run_folder("base", rate, 1) == RUN.format(model="base", dropout=label, seed=1)
 
 
 def config(*experiments, seeds=(1,), n_train=5000, validation_split=0):
@@ -39,7 +50,7 @@ def test_duplicate_runs_name_both_keys():
 
 
 def test_figures_map_to_their_runs():
-    from cnn_lesson.experiments import figure_runs
+    from cnn_lesson.workflow.runs import figure_runs
 
     runs = runs_from_config(config(
         {"model": "base", "dropout": [0], "epochs": 1, "figure": "04_training_history_1"},
@@ -71,3 +82,39 @@ def test_a_validation_split_that_leaves_no_image_on_one_side_names_both_keys():
         runs_from_config(config({"model": "base", "dropout": [0], "epochs": 1}, n_train=10,
                                 validation_split=0.99))
     assert training_images(10, 0.5) == 5 and training_images(10, 0) == 10
+
+
+@pytest.mark.parametrize("experiment, message", [
+    ({"model": "dense", "dropout": [0], "epochs": 1},
+     r"experiments\[0\].model: 'dense' is not a model of the CIFAR-10 edition; choose one of "
+     r"small, base, extra_layer"),
+    ({"model": "base", "dropout": [0], "epochs": 1, "figure": "04_dense_model_training_history"},
+     r"experiments\[0\].figure: '04_dense_model_training_history' is not a figure of the "
+     r"CIFAR-10 edition"),
+])
+def test_a_model_or_figure_of_another_edition_names_the_key_and_the_choices(experiment, message):
+    with pytest.raises(InputError, match=message):
+        runs_from_config(config(experiment))
+
+
+def test_a_grid_spans_experiments_and_keeps_each_runs_patience():
+    runs = runs_from_config(config(
+        {"model": "grid_1", "dropout": [0.2, 0.5], "epochs": 2, "figure": "grid_search"},
+        {"model": "grid_2", "dropout": [0.2], "epochs": 2, "figure": "grid_search"},
+        {"model": "sweep", "dropout": [0.2, 0.4], "epochs": 30, "patience": 5,
+         "figure": "04_vary_dropout_rate"}, n_train=None), DOLLAR_STREET)
+    assert [(r.model, r.dropout, r.patience) for r in runs] == [
+        ("grid_1", 0.2, None), ("grid_1", 0.5, None), ("grid_2", 0.2, None),
+        ("sweep", 0.2, 5), ("sweep", 0.4, 5)]
+    assert runs[3].folder == "sweep/dropout-0.20/seed-1"
+
+
+def test_the_training_settings_carry_the_edition_patience_and_folder():
+    run = runs_from_config(config({"model": "sweep", "dropout": [0.2, 0.4], "epochs": 30,
+                                   "patience": 5}, n_train=None), DOLLAR_STREET)[0]
+    settings = planning.training_settings(run, {
+        "edition": "dollar_street_10", "training": {"batch_size": 32, "validation_split": 0,
+                                                    "validation_batch_size": None,
+                                                    "backend": None}}, "recipe")
+    assert (settings.edition, settings.patience, settings.name) == (
+        "dollar_street_10", 5, "sweep/dropout-0.20/seed-1")

@@ -2,7 +2,7 @@
 rate (mean and spread over seeds), seconds per epoch, and whether the episode's conclusions about
 the sweep hold (cnn_lesson.claims decides, as for results/lesson/claims.tsv).
 
-    python bench/backends.py [--seeds 2] [--cores 2] [--backends tensorflow jax torch]
+    python bench/sweep_per_backend.py [--seeds 2] [--cores 2] [--backends tensorflow jax torch]
 
 Each backend runs the workflow in a folder of its own (bench/work/backends/<backend>) on the real
 archive where the workflow has fetched it, else on the generated full-size one (bench/work/).
@@ -21,8 +21,10 @@ import yaml
 
 from benchmark import ROOT, WORK, archive, md5_of
 from cnn_lesson import claims, tables
-from cnn_lesson.workflow.backends import INSTALL
+from cnn_lesson.editions import cifar10
 from cnn_lesson.workflow.command import snakemake_command
+from cnn_lesson.workflow.installed import INSTALL
+from cnn_lesson.workflow.layout import run_folder
 from cnn_lesson.workflow.machine import cpu
 
 SWEEP = "04_vary_dropout_rate"
@@ -57,7 +59,7 @@ def evidence(workdir: Path) -> list[claims.Evidence]:
     found = []
     for rate in config["experiments"][0]["dropout"]:
         for seed in config["seeds"]:
-            run = f"extra_layer/dropout-{rate:.2f}/seed-{seed}"
+            run = run_folder("extra_layer", rate, seed)
             found.append(claims.Evidence(
                 rate, seed, tables.read_history(workdir / "results/train" / run / "history.tsv"),
                 tables.read_json(workdir / "results/evaluate" / run / "metrics.json"),
@@ -67,7 +69,9 @@ def evidence(workdir: Path) -> list[claims.Evidence]:
 
 def rows(backend: str, found: list[claims.Evidence]) -> list[dict]:
     """A row per rate: test loss over seeds, the median seconds per epoch, and the verdicts."""
-    verdicts = {row["claim"]: row["verdict"] for row in claims.training_claims({SWEEP: found})}
+    facts = claims.Facts(None, None, {SWEEP: found})
+    verdicts = {claim.claim: claim.row(facts)["verdict"] for claim in cifar10.CLAIMS
+                if claim.claim in ("sweep_range", "sweep_lowest_rate")}
     rates = claims.sweep_rates(found)
     out = []
     for rate, row in rates.iterrows():
