@@ -204,7 +204,6 @@ class ModelFacts:
     """What the claims need to know of the episode's models, as cnn_lesson.lesson finds it."""
 
     totals: dict[str, int]  # parameters per model (exercises included), as computed
-    printed_totals: dict[str, int | None]  # as the episode prints them
     small_layers: list[tuple[str, int]]  # (type, parameters) of the small model's layers
     small_flatten_input: tuple[int, ...]  # the shape the small model's Flatten takes
     dropout_shapes: tuple[tuple, tuple]  # the Dropout layer's input and output shapes

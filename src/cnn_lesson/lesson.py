@@ -86,8 +86,6 @@ def model_facts(edition: ModuleType, parameters: pd.DataFrame) -> ModelFacts:
     dropout = _layer(build_model(*summaries["dropout"], edition=edition.NAME), layers.Dropout)
     return ModelFacts(
         totals={name: int(count) for name, count in totals["parameters"].items()},
-        printed_totals={name: None if pd.isna(count) else int(count)
-                        for name, count in totals["episode_parameters"].items()},
         small_layers=[(kind, int(count)) for kind, count in zip(small["type"],
                                                                 small["parameters"])],
         small_flatten_input=tuple(flatten.input.shape[1:]),

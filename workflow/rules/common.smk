@@ -84,9 +84,10 @@ HISTORIES = figures_of(History)
 LOSS_FIGURES = {
     EDITION.FIGURES[name].loss: name for name in HISTORIES if EDITION.FIGURES[name].loss
 }
-SWEEPS, GRIDS = figures_of(Sweep), figures_of(Grid)
-# The edition's dropout curve, by its name in the episode
+GRIDS = figures_of(Grid)
+# The edition's dropout curve, by its name in the episode, and whether the config makes it
 SWEEP_FIGURE = next(name for name, kind in EDITION.FIGURES.items() if isinstance(kind, Sweep))
+SWEEP_MADE = SWEEP_FIGURE in FIGURE_RUNS
 
 
 def one_of(names):
@@ -244,7 +245,7 @@ def lesson_targets():
         *rules.lesson_convolution.output,
         *expand(rules.lesson_history.output, figure=HISTORIES),
         *expand(rules.lesson_history_loss.output, loss_figure=list(LOSS_FIGURES)),
-        *(rules.lesson_dropout.output if SWEEPS else []),
+        *(rules.lesson_dropout.output if SWEEP_MADE else []),
         *(rules.lesson_grid.output if GRIDS else []),
         *rules.lesson_numbers.output,
         *(rules.lesson_evaluate_line.output if EDITION.EVALUATED_FIGURE in FIGURE_RUNS else []),

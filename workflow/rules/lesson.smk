@@ -102,9 +102,9 @@ rule lesson_history_loss:
 
 rule lesson_dropout:
     input:
-        histories=figure_files(SWEEPS[:1], rules.train.output.history),
-        metrics=figure_files(SWEEPS[:1], rules.evaluate.output.metrics),
-        provenances=figure_files(SWEEPS[:1], rules.train.output.provenance),
+        histories=figure_files([SWEEP_FIGURE], rules.train.output.history),
+        metrics=figure_files([SWEEP_FIGURE], rules.evaluate.output.metrics),
+        provenances=figure_files([SWEEP_FIGURE], rules.train.output.provenance),
     output:
         figure=report(
             f"{FIG}/{SWEEP_FIGURE}.png",
@@ -119,7 +119,7 @@ rule lesson_dropout:
         ENVIRONMENT
     params:
         **code_of("lesson_dropout.py"),
-        runs=[vars(run) for run in runs_behind(SWEEPS[:1])],
+        runs=[vars(run) for run in runs_behind([SWEEP_FIGURE])],
     script:
         "../scripts/lesson_dropout.py"
 
@@ -192,7 +192,7 @@ rule lesson_figures:
         matrix=rules.lesson_convolution.output.matrix_table,
         image=rules.lesson_convolution.output.image_table,
         histories=expand(rules.lesson_history.output.table, figure=HISTORIES),
-        sweep=[rules.lesson_dropout.output.table] if SWEEPS else [],
+        sweep=[rules.lesson_dropout.output.table] if SWEEP_MADE else [],
     output:
         markdown=f"{LESSON}/figures.md",
     log:
