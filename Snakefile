@@ -39,7 +39,3 @@ onstart:
 
 onsuccess:
     finish()
-
-
-onerror:
-    report_failure(log)

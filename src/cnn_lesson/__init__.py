@@ -8,7 +8,7 @@ os.environ.setdefault("TF_FORCE_GPU_ALLOW_GROWTH", "true")
 os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
 
 __version__ = "0.1.0"
-# The logger of a training's line per epoch, which a job also shows on the terminal it runs in.
+# The logger of a training's line per epoch, in its log, which the terminal shows as it is written.
 PROGRESS = "cnn_lesson.progress"
 
 

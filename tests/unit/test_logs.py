@@ -1,10 +1,14 @@
-"""A job's output: everything it prints, C libraries' included, in its log; its progress on
-the terminal too; bad input as one line and exit status 1, without a traceback. Each case runs
-as a real process, as a rule's script does."""
+"""A job's output: everything it prints, C libraries' included, in its log, where the terminal
+finds its progress and its error (cnn_lesson.workflow.terminal, causes); bad input as one line
+and exit status 1, without a traceback. Each case runs as a real process, as a rule's script
+does."""
 
 import subprocess
 import sys
 import textwrap
+
+from cnn_lesson.workflow.causes import OWN_ERROR, own_error
+from cnn_lesson.workflow.terminal import SHOWN_LINE
 
 
 def job(tmp_path, body: str) -> tuple[subprocess.CompletedProcess, str]:
@@ -21,7 +25,7 @@ def job(tmp_path, body: str) -> tuple[subprocess.CompletedProcess, str]:
     return done, (tmp_path / "job.log").read_text()
 
 
-def test_what_a_job_prints_goes_to_its_log_and_its_progress_to_the_terminal(tmp_path):
+def test_what_a_job_prints_goes_to_its_log_where_the_terminal_reads_its_progress(tmp_path):
     done, log = job(tmp_path, """
         os.write(2, b"a C library writes to file descriptor 2\\n")
         print("python prints")
@@ -32,8 +36,9 @@ def test_what_a_job_prints_goes_to_its_log_and_its_progress_to_the_terminal(tmp_
     for line in ("a C library writes to file descriptor 2", "python prints", "a log line",
                  "epoch 1/1"):
         assert line in log
-    assert done.stderr.splitlines() == ["train base/dropout-0.00/seed-1  epoch 1/1"]
-    assert done.stdout == ""
+    assert done.stderr == "" and done.stdout == ""
+    epochs = [match.group(1) for match in map(SHOWN_LINE.match, log.splitlines()) if match]
+    assert epochs == ["train base/dropout-0.00/seed-1  epoch 1/1"]
 
 
 def test_bad_input_ends_the_job_with_one_line_and_no_traceback(tmp_path):
@@ -44,9 +49,11 @@ def test_bad_input_ends_the_job_with_one_line_and_no_traceback(tmp_path):
     lines = log.splitlines()
     assert len(lines) == 1 and lines[0].endswith(
         "ERROR cnn_lesson: data.n_train is 10 but the archive has 5 images; lower it.")
+    assert OWN_ERROR.match(lines[0]).group(1).startswith("data.n_train is 10")  # the cause
 
 
 def test_a_bug_keeps_its_traceback(tmp_path):
     done, log = job(tmp_path, "1 / 0\n")
     assert done.returncode == 1
     assert "Traceback" in log and "ZeroDivisionError" in log
+    assert own_error([tmp_path / "job.log"]) == "ZeroDivisionError: division by zero"

@@ -95,3 +95,11 @@ def test_these_tests_run_in_the_locked_environment():
                  if metadata.version(name) != version}
     assert differing == {}, ("installed versions differ from requirements/cpu.lock; install "
                              "with the README's test command")
+
+
+def test_the_readme_is_200_lines_or_fewer_and_its_links_lead_somewhere():
+    """Details belong in docs/: the README is what a newcomer reads first."""
+    readme = (ROOT / "README.md").read_text()
+    assert len(readme.splitlines()) <= 200
+    for link in re.findall(r"\]\(((?:docs|config|profiles)/[^)#]+)", readme):
+        assert (ROOT / link).is_file(), link

@@ -15,14 +15,11 @@ SNAKEFILE = textwrap.dedent("""
     import json
     from pathlib import Path
 
-    from snakemake.logging import logger
-
     from cnn_lesson.workflow import internals
 
     found = {"in_charge": internals.in_charge(workflow),
              "runs_locally": internals.runs_locally(workflow),
-             "memory_limit": internals.memory_limit(workflow),
-             "terminals": internals.quiet_terminal(workflow, logger)}
+             "memory_limit": internals.memory_limit(workflow)}
     internals.limit_memory(workflow, 500)
 
     rule all:
@@ -30,7 +27,7 @@ SNAKEFILE = textwrap.dedent("""
 
     rule a:
         output: "a"
-        resources: mem_mb=1000
+        resources: mem_mb=lambda wildcards, attempt: 1000 * attempt
         shell: "echo a > {output}"
 
     rule b:
@@ -57,6 +54,9 @@ SNAKEFILE = textwrap.dedent("""
         Path("groups.json").write_text(json.dumps({
             "packed": internals.packed(workflow, rules.a),
             "components": internals.group_components(workflow, "pack")}))
+        Path("memory.json").write_text(json.dumps({
+            "asked": internals.asked_memory(workflow),
+            "files": sorted(internals.dag_files(workflow))}))
     """)
 
 
@@ -114,27 +114,29 @@ def test_packed_reads_group_components_and_no_group_locally(folder):
     assert groups["packed"] == [None, 1], "internals.packed on a local run"
 
 
-def test_failed_jobs_are_read_from_snakemakes_log(folder):
-    done, _ = run(folder, "c", check=False)
-    assert done.returncode != 0
-    assert internals.failed_jobs(last_log(folder)) == [("broken", ["logs/broken.log"])], \
-        "internals.failed_jobs"
+def test_asked_memory_is_the_rules_before_the_limit_lowers_it(folder):
+    """Rule a asks 1000 MB (a function of the attempt, as train's), the limit is 500: the job
+    is given 500, and asked_memory still says 1000, as check_memory_asked needs."""
+    run(folder, "a", "--set-resources", "b:mem_mb=70")
+    memory = json.loads((folder / "memory.json").read_text())
+    assert memory["asked"] == [["a", 1000]], "internals.asked_memory"
+    run(folder, "b", "b2", "--set-resources", "b:mem_mb=70", "--forcerun", "b")
+    asked = json.loads((folder / "memory.json").read_text())["asked"]
+    assert ["b", 70] in asked, "internals.asked_memory misses --set-resources"
 
 
-def test_the_terminal_is_quiet_and_the_log_file_keeps_everything(folder):
-    done, found = run(folder)
-    assert found["terminals"] == 1, "internals.quiet_terminal found no terminal handler"
-    terminal = done.stdout + done.stderr
-    kept = last_log(folder)
-    for chatter in ("Select jobs to execute...", "Execute 1 jobs...", "localrule a:"):
-        assert chatter in kept, f"the log file lost {chatter!r}"
-        assert chatter not in terminal, f"internals.quiet_terminal let {chatter!r} through"
-    assert "steps (100%) done" in terminal  # the progress count stays
-    dry, _ = run(folder, "--forceall", "--dry-run")
-    assert "rule a:" in dry.stdout + dry.stderr, "a dry run lists its jobs"
+def test_dag_files_hold_what_is_made_and_what_is_already_there(folder):
+    run(folder, "a")
+    run(folder, "b")
+    files = json.loads((folder / "memory.json").read_text())["files"]
+    assert files == ["a", "b"], "internals.dag_files: a is made already, b is to make"
 
 
-def test_which_run_keeps_the_options_that_find_the_results():
-    argv = ["--cores", "all", "--configfile", "a.yaml", "b.yaml", "-d", "work", "--snakefile=S",
-            "all", "--profile", "p"]
-    assert internals.which_run(argv) == " --configfile a.yaml b.yaml -d work --snakefile=S"
+def test_command_line_is_read_as_snakemake_reads_it():
+    """A target after --configfile is a config file to Snakemake: it stays one here."""
+    before = internals.command_line(["lesson", "--configfile", "a b.yaml", "-d", "w é"])
+    assert sorted(before.targets) == ["lesson"], "internals.command_line: targets"
+    assert [str(path) for path in before.configfile] == ["a b.yaml"]
+    assert before.directory is not None and str(before.directory) == "w é"
+    after = internals.command_line(["--configfile", "a.yaml", "lesson"])
+    assert not after.targets and [str(p) for p in after.configfile] == ["a.yaml", "lesson"]

@@ -1,6 +1,7 @@
 """What reruns after a change, on the real workflow: code edits rerun the jobs whose code they
 touch, new dates rerun nothing, and a damaged intermediate stops the run before it costs work."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -44,8 +45,9 @@ def edit(path: Path, text: str) -> None:
 
 
 def copy_of(finished, tmp_path) -> Path:
-    """A copy of the finished tiny workflow, Snakemake's records and file dates included."""
-    workdir = tmp_path / "copy"
+    """A copy of the finished tiny workflow, Snakemake's records and file dates included, in a
+    folder whose name the printed commands must quote."""
+    workdir = tmp_path / "a copy, été"
     shutil.copytree(finished, workdir, symlinks=True)
     return workdir
 
@@ -134,10 +136,11 @@ def remedy(message: str) -> str:
 
 
 def run_as_user(command: str, workdir: Path) -> None:
-    """A command from a message, in `workdir`, with this repository's workflow as `snakemake`."""
-    snakemake_here = f"{sys.executable} -m snakemake --snakefile {ROOT / 'Snakefile'}"
-    subprocess.run(command.replace("snakemake", snakemake_here), shell=True, cwd=workdir,
-                   check=True, capture_output=True, timeout=600)
+    """A command from a message, pasted as printed, in `workdir` (where the paths it names
+    are), with this environment's `snakemake`: the message names the Snakefile and folder."""
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    subprocess.run(command, shell=True, cwd=workdir, check=True, capture_output=True,
+                   timeout=600, env={**os.environ, "PATH": path})
 
 
 def truncate(path: Path) -> None:

@@ -147,6 +147,7 @@ def on_slurm(cluster, tmp_path_factory, tiny_archive, served):
     """The tiny workflow run with the README's cluster command, and the jobs it submitted."""
     workdir = tiny_workflow(tmp_path_factory.mktemp("on-slurm"), served, tiny_archive)
     result = submit(workdir, cluster)
+    (workdir / "console.log").write_text(result.stdout)  # what the login node showed
     assert result.returncode == 0, result.stdout[-5000:]
     return workdir, result.stdout, slurm_jobs(cluster)
 
@@ -183,6 +184,15 @@ def test_each_job_asks_sbatch_for_what_the_profile_and_rules_promise(on_slurm):
         assert "--cpus-per-task=1" in call and "gpu" not in call
     assert all("--mem 2000" in call and "-t 15" in call for call in calls["evaluate"])
     assert ["--mem 4000" in call and "-t 30" in call for call in calls["prepare_data"]] == [True]
+
+
+def test_the_login_node_shows_each_trainings_epochs(on_slurm):
+    """Read from the trainings' logs on the shared file system as they are written."""
+    workdir, output, _ = on_slurm
+    for log in (workdir / "logs/train").rglob("*.log"):
+        epochs = [line.split(" cnn_lesson.progress: ")[1]
+                  for line in log.read_text().splitlines() if " cnn_lesson.progress: " in line]
+        assert epochs and [epoch in output for epoch in epochs] == [True] * len(epochs), log
 
 
 def test_only_trainings_get_a_gpu_and_every_job_completes(on_slurm):
@@ -294,8 +304,11 @@ def test_a_failing_job_fails_the_run_with_its_log_and_a_rerun_finishes(on_slurm,
     unloadable_model(model)  # newer than its metrics: evaluate runs again, and fails
     failed = submit(workdir, cluster)
     assert failed.returncode != 0
-    assert "Error in rule evaluate" in failed.stdout
-    assert f"{model.relative_to(workdir)}: cannot be loaded as a Keras model" in failed.stdout
+    cause = f"{model.relative_to(workdir)}: cannot be loaded as a Keras model"
+    assert f"Failed: evaluate {BROKEN_RUN}: {cause}" in failed.stdout
+    last = failed.stdout.rstrip().splitlines()[-3:]
+    assert last[0] == "The run stopped: 1 job(s) failed."  # once, though tried three times
+    assert last[1].startswith(f"  evaluate {BROKEN_RUN}: {cause}")
     tries = [job for job in slurm_jobs(cluster)[len(before):]
              if job["comment"] == "rule_evaluate_wildcards_extra_layer_0.50_1"]
     # retries: 2, with more runtime on each attempt

@@ -1,6 +1,7 @@
 # Config validation, wildcard constraints, and the functions the rules call; no rules.
 import re
 import sys
+from functools import cache
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
@@ -10,7 +11,9 @@ from snakemake.utils import validate
 from cnn_lesson.edition import Grid, History, Sweep, load
 from cnn_lesson.errors import InputError
 from cnn_lesson.files import remove_empty_folders
-from cnn_lesson.workflow import internals, terminal
+from cnn_lesson.workflow import internals, summary
+from cnn_lesson.workflow.command import snakemake_line
+from cnn_lesson.workflow.config import config_numbers_read_as_text, refuse_numbers_read_as_text
 from cnn_lesson.workflow.installed import check_backend
 from cnn_lesson.workflow.integrity import (
     archive_verified,
@@ -39,6 +42,12 @@ REPORT = {
     "claims": "5. The episode's claims, checked",
 }
 
+try:  # a number YAML read as text, named before the schema's long message
+    refuse_numbers_read_as_text(
+        config_numbers_read_as_text(config, WORKFLOW_ROOT / "workflow" / "schemas")
+    )
+except InputError as error:
+    raise WorkflowError(str(error)) from None
 validate(config, schema="../schemas/config.schema.yaml")
 validate(config["data"], schema=f"../schemas/data/{config['edition']}.schema.yaml")
 # The edition: its data, models, figures and claims (cnn_lesson/editions/<edition>.py), and
@@ -156,15 +165,31 @@ def check_before_planning():
             DATA_RECIPE,
             DATA,
             checksums_in_force(),
+            command_for,
         )
         if CHECKSUMS_FILE:
             check_recorded_checksums(
-                CHECKSUMS_FILE, rules.prepare_data.output.npz, rules.prepare_data.output.record
+                CHECKSUMS_FILE,
+                rules.prepare_data.output.npz,
+                rules.prepare_data.output.record,
+                command_for,
             )
         for record in run_files(rules.train.output.checksums):  # one folder per run
-            check_training(Path(record).parent)
+            check_training(Path(record).parent, command_for)
     except InputError as error:
         raise WorkflowError(str(error)) from None
+
+
+def command_for(*targets):
+    """The command that makes `targets` with the Snakefile, folder and config of the command
+    the user ran, shell-quoted, to paste as printed."""
+    return snakemake_line(*targets, options=summary.run_options(ran()))
+
+
+@cache
+def ran():
+    """The command line the user ran, as Snakemake read it (read only when a message needs it)."""
+    return internals.command_line(sys.argv[1:])
 
 
 def archive_source():
@@ -269,23 +294,52 @@ def final_targets():
 def limit_memory_to_this_machine():
     """A local run starts jobs only while the sum of their mem_mb fits in the memory available
     as it starts (a training asks 2 GB): `--cores all` on an 8 GB laptop must not start 8
-    trainings. --resources mem_mb=N sets another limit; a cluster run has none."""
+    trainings. --resources mem_mb=N sets another limit; a cluster run has none. Returns the
+    limit it set, None where it set none."""
     if not (IN_CHARGE and internals.runs_locally(workflow)):
-        return
+        return None
     if internals.memory_limit(workflow) is not None:  # --resources mem_mb=N, 0 included
-        return
+        return None
     available = available_memory_mb()
     internals.limit_memory(workflow, available)
     logger.info(
         f"Memory: {available:,} MB available; jobs start only while their mem_mb "
         f"fits (--resources mem_mb=N to change)."
     )
+    return available
+
+
+def check_memory_asked():
+    """Before any job starts: a job that asks more mem_mb than the limit would be started with
+    the limit instead, silently (Snakemake lowers it). Where the user set the limit
+    (--resources), stop and say how to choose; where it is the memory free now, say that the job
+    runs alone with what is free."""
+    limit = internals.memory_limit(workflow)
+    if limit is None or not internals.runs_locally(workflow):
+        return
+    over = {name: mb for name, mb in internals.asked_memory(workflow) if mb > limit}
+    if not over:
+        return
+    asked = ", ".join(f"{name} asks mem_mb={mb}" for name, mb in sorted(over.items()))
+    if AUTOMATIC_MEMORY_LIMIT is None:
+        less = " ".join(f"{name}:mem_mb={limit}" for name in sorted(over))
+        raise WorkflowError(
+            f"{asked}: more than the limit, --resources mem_mb={limit}. Snakemake would start "
+            f"such a job with {limit} MB, silently. Nothing was run. Either raise the limit "
+            f"(--resources mem_mb={max(over.values())}) or let the jobs ask less and run with "
+            f"it (--set-resources {less})."
+        )
+    logger.warning(
+        f"{asked}, more than the {limit:,} MB free now: each runs alone, with what is free. "
+        f"If one is killed for want of memory, free some and run again, or set the limit "
+        f"yourself with --resources mem_mb=N."
+    )
 
 
 def check_results_config():
     """Warn when results/tables/runs.tsv lists other runs than this config asks for: those
     results came from another config, and a report built now shows this config's runs."""
-    made = terminal.tabled_runs(rules.aggregate.output.runs)
+    made = summary.tabled_runs(rules.aggregate.output.runs)
     if made and made != {(run.model, run.dropout, run.seed) for run in RUNS}:
         logger.warning(
             f"{rules.aggregate.output.runs} lists other runs than this config asks for: the "
@@ -297,9 +351,11 @@ def check_results_config():
 
 def before_any_job():
     """What is checked once the jobs to run are known, before any starts (nothing in a dry
-    run): that no finished training would run again for nothing, and that trainings are not
-    packed into cluster jobs in which they would take turns."""
+    run): that no job asks more memory than the limit, that no finished training would run
+    again for nothing, and that trainings are not packed into cluster jobs in which they would
+    take turns."""
     if IN_CHARGE:
+        check_memory_asked()
         keep_finished_trainings()
         refuse_packed_trainings()
 
@@ -341,25 +397,37 @@ def keep_finished_trainings():
             f"{npz} is missing and will be made again, and Snakemake would run "
             f"{len(trainings)} finished training(s) again because of it, though the same "
             f"archive makes the same file. Nothing was run or deleted. Make it alone first: "
-            f"`snakemake --cores all {npz}` (add the --configfile or --directory you ran with), "
-            f"then run as before: the finished trainings are kept. To train them again anyway, "
+            f"`{command_for(npz)}`, then run as before: the finished trainings are kept. To "
+            f"train them again anyway, "
             f"add --forcerun prepare_data."
         )
 
 
 def finish():
-    """After a successful run: no empty checkpoint folders left, and the summary."""
+    """After a successful run: no empty checkpoint folders left, and the summary of what this
+    run's targets hold."""
     remove_empty_folders(CHECKPOINTS)
-    outputs = rules.aggregate.output
-    which_run = internals.which_run(sys.argv[1:])
-    logger.info(terminal.finished(outputs.runs, outputs.chosen, RESULTS, which_run))
+    in_run = internals.dag_files(workflow)
+    made = summary.Made(
+        metrics={
+            run.folder: Path(path)
+            for run, path in zip(RUNS, run_files(rules.evaluate.output.metrics))
+            if path in in_run
+        },
+        chosen=made_here(rules.aggregate.output.chosen, in_run),
+        claims=made_here(rules.lesson_claims.output.table, in_run),
+        folders=summary.folders_of(in_run, [FIG, f"{RESULTS}/plots", f"{RESULTS}/tables"]),
+    )
+    figures = [path for path in lesson_targets() if path.startswith(f"{FIG}/")]
+    report_line = summary.report_command(sorted(ran().targets), summary.run_options(ran()))
+    strays = summary.stray_figures(FIG, figures)
+    logger.info(summary.finished(made, FIG, strays, report_line))
 
 
-def report_failure(snakemake_logs):
-    """After a failed run: each failed job and its message, as the run's last lines."""
-    logger.error(terminal.failed(snakemake_logs))
+def made_here(path, in_run):
+    """`path` as a Path where this run's targets make it, else None."""
+    return Path(path) if path in in_run else None
 
 
-if IN_CHARGE:
-    internals.quiet_terminal(workflow, logger)  # the log file in .snakemake/log/ keeps every line
-limit_memory_to_this_machine()
+# The memory limit this run set itself (the memory free now), None where the user set one
+AUTOMATIC_MEMORY_LIMIT = limit_memory_to_this_machine()

@@ -21,11 +21,13 @@ def main(smk):
 
 
 def print_pinning(written: dict) -> None:
-    """Say on the terminal which md5 were taken, and the config lines that pin them."""
-    logging.getLogger(PROGRESS).warning(
-        "data.md5 was null: the files were checked against %s. To stop if the record ever "
-        "changes, pin them in your config:\n%s", written["from"],
-        pinning_lines(written["checksums"]))
+    """Say on the terminal which md5 were taken, and the config lines that pin them: a record
+    per line, as the terminal shows the lines of the PROGRESS logger that a job's log holds."""
+    shown = logging.getLogger(PROGRESS)
+    shown.warning("data.md5 was null: the files were checked against %s. To stop if the record "
+                  "ever changes, pin them in your config:", written["from"])
+    for line in pinning_lines(written["checksums"]).splitlines():
+        shown.warning("%s", line)
 
 
 main(snakemake)  # noqa: F821 - injected by Snakemake

@@ -28,3 +28,54 @@ def base_config(given: dict) -> str:
     gets the default's, and the schema then names the key."""
     name = given.get("edition", DEFAULT)
     return load(name if name in EDITIONS else DEFAULT).CONFIG
+
+
+def config_numbers_read_as_text(config: dict, schemas: Path) -> list[str]:
+    """numbers_read_as_text for the whole config: the schema in `schemas`, and the data schema of
+    its edition (where it names one that exists; else the schema names the key)."""
+    found = numbers_read_as_text(config, _yaml(schemas / "config.schema.yaml"))
+    if config.get("edition") in EDITIONS and isinstance(config.get("data"), dict):
+        data_schema = _yaml(schemas / "data" / f"{config['edition']}.schema.yaml")
+        found += numbers_read_as_text(config["data"], data_schema, "data")
+    return found
+
+
+def _yaml(path: Path):
+    import yaml
+
+    return yaml.safe_load(Path(path).read_text())
+
+
+def numbers_read_as_text(config: dict, schema: dict, where: str = "") -> list[str]:
+    """Each key of `config` (under `where`) at which `schema` asks for a number and YAML read
+    text that is one: YAML 1.1, PyYAML's, reads 1e-5 as text (a number with an exponent needs a
+    dot, 1.0e-5). As 'key: value'."""
+    import jsonschema
+
+    found = []
+    for error in jsonschema.validators.validator_for(schema)(schema).iter_errors(config):
+        wanted = error.validator_value if error.validator == "type" else []
+        wanted = {wanted} if isinstance(wanted, str) else set(wanted)
+        if wanted & {"number", "integer"} and _reads_as_number(error.instance):
+            key = ".".join(map(str, ([where] if where else []) + list(error.absolute_path)))
+            found.append(f"{key}: {error.instance!r}")
+    return found
+
+
+def _reads_as_number(value) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+def refuse_numbers_read_as_text(found: list[str]) -> None:
+    """Stop, naming each key whose number YAML read as text (numbers_read_as_text)."""
+    if found:
+        raise InputError(
+            f"config: {'; '.join(found)}: YAML reads this as text, not as a number (a number "
+            f"with an exponent needs a dot and a sign in YAML: 1.0e-5, 1.0e+3). Write it as "
+            f"1.0e-5 or 0.00001 in your config file.")

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
+from collections.abc import Callable
 from pathlib import Path
 
 from cnn_lesson.errors import InputError
 from cnn_lesson.files import sha256
+from cnn_lesson.workflow.command import Command, snakemake_line
 
 # What each training's record covers: every file of its folder but the record itself.
 TRAINING_FILES = ("model.keras", "history.tsv", "summary.txt", "provenance.json")
@@ -66,7 +69,8 @@ def recorded_checksums(path: Path) -> dict | None:
     return found if isinstance(found, dict) and found else None
 
 
-def check_recorded_checksums(path: Path, npz: Path, record_path: Path) -> None:
+def check_recorded_checksums(path: Path, npz: Path, record_path: Path,
+                             command: Command = snakemake_line) -> None:
     """Refuse checksums recorded beside the data (`path`) that are not those the prepared .npz
     was checked against (its record), or are unreadable: prepare_data would run again on them,
     and every training after it. Nothing to check before the data is prepared."""
@@ -85,7 +89,8 @@ def check_recorded_checksums(path: Path, npz: Path, record_path: Path) -> None:
     raise InputError(
         f"{path}, the checksums the download verified, {problem}: it was edited or replaced, or "
         f"the data was fetched again since. Nothing was run or deleted. To check and prepare "
-        f"the data that is there again: {_alone(npz, record_path)}; to fetch it again too, "
+        f"the data that is there again: {_alone(command, npz, record_path)}; to fetch it again "
+        f"too, "
         f"delete {path} and the data beside it first.")
 
 
@@ -118,7 +123,7 @@ def _is_fingerprint(value) -> bool:
 
 
 def check_stored_data(archive: Path, npz: Path, record_path: Path, recipe: str, source,
-                      checksums: dict | None) -> None:
+                      checksums: dict | None, command: Command = snakemake_line) -> None:
     """Refuse an archive or prepared .npz that changed after prepare_data wrote its record
     (truncated, damaged, edited), and a .npz whose record is missing or unreadable, so cannot be
     checked: Snakemake would rerun every training on it, deleting their finished outputs first.
@@ -127,9 +132,9 @@ def check_stored_data(archive: Path, npz: Path, record_path: Path, recipe: str, 
     archive, npz, record_path = Path(archive), Path(npz), Path(record_path)
     if not npz.is_file():
         return
-    again = (f"Nothing was run or deleted. Make both again, alone: {_alone(npz, record_path)}, "
-             f"then run as before: the finished trainings are kept, as the same archive gives "
-             f"the same file.")
+    again = Later(lambda: f"Nothing was run or deleted. Make both again, alone: "
+                  f"{_alone(command, npz, record_path)}, then run as before: the finished "
+                  f"trainings are kept, as the same archive gives the same file.")
     try:
         written = read_checksums(record_path, ("file",))
     except Unreadable as error:
@@ -141,12 +146,12 @@ def check_stored_data(archive: Path, npz: Path, record_path: Path, recipe: str, 
     recorded_ns = record_path.stat().st_mtime_ns
     if checksums and archive.is_file() and archive.stat().st_mtime_ns > recorded_ns:
         check_archive(archive, source, checksums, (
-            f"Nothing was run or deleted. Fetch it again, alone: {_alone(archive)}, then run as "
-            f"before: nothing else reruns, as a verified copy is the same file."))
+            f"Nothing was run or deleted. Fetch it again, alone: {_alone(command, archive)}, then "
+            f"run as before: nothing else reruns, as a verified copy is the same file."))
     _check_file(npz, written["file"], recorded_ns, "prepare_data", again)
 
 
-def check_training(folder: Path) -> None:
+def check_training(folder: Path, command: Command = snakemake_line) -> None:
     """Refuse a training's output that changed after train wrote its record (a model.keras
     truncated, a history edited...), and a record that is unreadable: its evaluation, plots and
     tables would be made again from it, or fail on it, deleting what they had made. Nothing to
@@ -155,9 +160,9 @@ def check_training(folder: Path) -> None:
     record_path = folder / TRAINING_RECORD
     if not record_path.exists():
         return
-    again = (f"Nothing was run or deleted. Train it again, alone: "
-             f"`rm -r {folder} && snakemake --cores all {folder / 'model.keras'}` (add the "
-             f"--configfile or --directory you ran with), then run as before.")
+    again = Later(lambda: f"Nothing was run or deleted. Train it again, alone: "
+                  f"`{shlex.join(['rm', '-r', str(folder)])} && "
+                  f"{command(folder / 'model.keras')}`, then run as before.")
     try:
         written = read_checksums(record_path, TRAINING_FILES)
     except Unreadable as error:
@@ -171,7 +176,7 @@ def check_training(folder: Path) -> None:
 
 
 def _check_file(path: Path, expected: dict, recorded_ns: int, writer: str,
-                what_to_do: str) -> None:
+                what_to_do: str | Later) -> None:
     try:
         check_unchanged(path, expected, recorded_ns, writer, what_to_do)
     except OSError as error:
@@ -179,11 +184,21 @@ def _check_file(path: Path, expected: dict, recorded_ns: int, writer: str,
             from None
 
 
-def _alone(target: Path, *also: Path) -> str:
+class Later:
+    """Advice made only when a message prints it: the command it names costs a parse of the
+    command line the user ran."""
+
+    def __init__(self, make: Callable[[], str]):
+        self.make = make
+
+    def __str__(self) -> str:
+        return self.make()
+
+
+def _alone(command: Command, target: Path, *also: Path) -> str:
     """The command that deletes `target` (and `also`) and makes it again, nothing else."""
-    removed = " ".join(str(path) for path in (target, *also))
-    return (f"`rm -f {removed} && snakemake --cores all {target}` (add the --configfile or "
-            f"--directory you ran with)")
+    removed = shlex.join(["rm", "-f", *map(str, (target, *also))])
+    return f"`{removed} && {command(target)}`"
 
 
 def fingerprint(path: Path) -> dict:

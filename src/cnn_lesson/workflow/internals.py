@@ -7,9 +7,6 @@ when an upgrade changes what it relies on. Measured on Snakemake 9.27.
 
 from __future__ import annotations
 
-import logging
-import re
-
 
 def in_charge(workflow) -> bool:
     """Whether this is the Snakemake the user started, not a job's own (a cluster job's)."""
@@ -54,72 +51,31 @@ def group_components(workflow, group: str) -> int:
     return workflow.group_settings.group_components.get(group, 1)
 
 
-# A job's failure in Snakemake's log: "Error in rule train:", then its fields, "log: ..." among them
-FAILED_JOB = re.compile(r"(?:\[.*?\]\s*)?Error in rule (\w+):")
-LOG_FIELD = re.compile(r"^\s+log: (.+?)(?: \(check log file\(s\).*)?$", re.MULTILINE)
+def dag_files(workflow) -> set[str]:
+    """The output files of every job of this run's targets, to run or already made (known once
+    the run starts)."""
+    return {str(path) for job in workflow.dag.jobs for path in job.output}
 
 
-def failed_jobs(text: str) -> list[tuple[str, list[str]]]:
-    """(rule, its logs) of every job a Snakemake log `text` reports as failed, once each (a job
-    retried on a cluster has a new cluster log each time: the last is kept), in order."""
-    found: dict[tuple[str, str], list[str]] = {}
-    for block in re.split(r"\n(?=\S)", text):
-        rule = FAILED_JOB.match(block)
-        if rule:
-            listed = LOG_FIELD.search(block)
-            logs = listed.group(1).split(", ") if listed else ["no log"]
-            found[rule.group(1), logs[0]] = logs
-    return [(rule, logs) for (rule, _), logs in found.items()]
+def asked_memory(workflow) -> list[tuple[str, int]]:
+    """(rule name, mem_mb) of each job this run will start, as its rule asks (a profile's or
+    --set-resources' value included) before Snakemake lowers it to the limit: a job's own
+    resources are already lowered. Known once the run starts (onstart)."""
+    asked = []
+    for job in workflow.dag.needrun_jobs():
+        declared = job.rule.resources.get("mem_mb")
+        if declared is not None:
+            value = declared.evaluate(job.wildcards, input=job.input, attempt=job.attempt,
+                                      threads=job.threads, rulename=job.rule.name).value
+            if isinstance(value, int | float):
+                asked.append((job.rule.name, int(value)))
+    return asked
 
 
-# The options that say which workflow, folder and config files a command line ran
-WHICH_RUN = {"--snakefile", "-s", "--directory", "-d", "--configfile", "--configfiles"}
+def command_line(argv: list[str]):
+    """A snakemake command line (its sys.argv[1:]) as Snakemake's own parser reads it: targets,
+    --configfile, --config, --directory and --snakefile as Snakemake took them (a --configfile's
+    list takes in every word after it)."""
+    from snakemake.cli import get_argument_parser
 
-
-def which_run(argv: list[str]) -> str:
-    """The options of a snakemake command line (its sys.argv[1:]) that another command needs to
-    find the same results: which Snakefile, folder and config files, as ' --opt value ...'."""
-    kept, taking = [], False
-    for arg in argv:
-        if arg.startswith("-"):
-            name, has_value, _ = arg.partition("=")
-            if name in WHICH_RUN:
-                kept.append(arg)
-            taking = name in WHICH_RUN and not has_value
-        elif taking:
-            kept.append(arg)
-    return "".join(f" {arg}" for arg in kept)
-
-
-# What the scheduler says each time it starts jobs: its messages, and its job events
-SCHEDULER_MESSAGES = {"Select jobs to execute..."}
-SCHEDULER_EVENTS = {"job_started", "job_info", "group_info", "job_finished"}
-
-
-class SchedulerChatter(logging.Filter):
-    """Drops, from the terminal only and not in a dry run (whose job list is what was asked
-    for), what the scheduler prints per job: 'Select jobs to execute...', 'Execute N jobs...',
-    each job's block (rule, files, reason) and 'Finished jobid'. Warnings, errors, the progress
-    count and the jobs' own lines pass."""
-
-    def __init__(self, workflow):
-        super().__init__()
-        self.workflow = workflow  # whether it is a dry run is known only once it runs
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno >= logging.WARNING or self.workflow.dryrun:
-            return True
-        event = getattr(record, "event", None)
-        name = str(getattr(event, "value", event or "")).lower()
-        return name not in SCHEDULER_EVENTS and record.getMessage() not in SCHEDULER_MESSAGES
-
-
-def quiet_terminal(workflow, logger: logging.Logger) -> int:
-    """Keep scheduler chatter off the terminal; the log file (.snakemake/log/) keeps all of it.
-    Returns the number of terminal handlers filtered (0 where Snakemake has none yet)."""
-    terminals = [handler for handler in logger.handlers
-                 if isinstance(handler, logging.StreamHandler)
-                 and not isinstance(handler, logging.FileHandler)]
-    for handler in terminals:
-        handler.addFilter(SchedulerChatter(workflow))
-    return len(terminals)
+    return get_argument_parser().parse_args(argv)

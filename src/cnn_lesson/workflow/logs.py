@@ -1,5 +1,6 @@
-"""Send everything a rule's process prints, TensorFlow's C++ messages included, to its log; a
-training's line per epoch to the terminal as well; bad input as one line, never a traceback."""
+"""Send everything a rule's process prints, TensorFlow's C++ messages included, to its log (a
+training's line per epoch too, which the terminal reads from there: cnn_lesson.workflow.terminal);
+bad input as one line, never a traceback."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from cnn_lesson import PROGRESS
 from cnn_lesson.errors import InputError
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -26,13 +26,11 @@ def logging_to(path: str | Path) -> Iterator[None]:
     sys.stdout.flush()
     sys.stderr.flush()
     saved = os.dup(1), os.dup(2)
-    terminal = _terminal_handler(saved[1])
     failed = False
     with open(path, "a", buffering=1) as log_file:
         os.dup2(log_file.fileno(), 1)
         os.dup2(log_file.fileno(), 2)
         logging.basicConfig(level=logging.INFO, format=FORMAT, stream=sys.stderr, force=True)
-        logging.getLogger(PROGRESS).addHandler(terminal)
         try:
             yield
         except InputError as error:
@@ -42,8 +40,6 @@ def logging_to(path: str | Path) -> Iterator[None]:
             logging.getLogger("cnn_lesson").exception("failed")
             raise
         finally:
-            logging.getLogger(PROGRESS).removeHandler(terminal)
-            terminal.stream.close()
             sys.stdout.flush()
             sys.stderr.flush()
             os.dup2(saved[0], 1)
@@ -53,9 +49,3 @@ def logging_to(path: str | Path) -> Iterator[None]:
     if failed:
         raise SystemExit(1)
 
-
-def _terminal_handler(fd: int) -> logging.Handler:
-    """A handler that writes bare messages to a copy of `fd` (the terminal before redirection)."""
-    handler = logging.StreamHandler(os.fdopen(os.dup(fd), "w", buffering=1))
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    return handler
