@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -109,6 +110,33 @@ def verdict_over_seeds(per_seed: list[bool | None], on_mean: bool | None) -> str
 
 # ------------------------------------------------------------------- the qualitative readings
 
+# A verdict decided within this share of its threshold is said to be near it
+NEAR_SHARE = 0.1
+# What the readings compared while a claim is decided on the mean curve (see `noting`)
+_noted: list[tuple[str, bool]] | None = None
+
+
+@contextmanager
+def noting() -> Iterator[list[tuple[str, bool]]]:
+    """Collect, while in it, each reading's numbers and threshold in words, and whether the
+    number came within NEAR_SHARE of its threshold: (text, near)."""
+    global _noted
+    saved, _noted = _noted, []
+    try:
+        yield _noted
+    finally:
+        _noted = saved
+
+
+def _note(text: str, value: float | None = None, threshold: float = 0.0) -> None:
+    """Note `text`; near where `value` lies within NEAR_SHARE of a `threshold` (one of 0 has no
+    tenth: never near)."""
+    if _noted is not None:
+        near = value is not None and threshold != 0 and \
+            abs(value - threshold) <= NEAR_SHARE * abs(threshold)
+        _noted.append((text, near))
+
+
 def stagnates(curve: pd.Series, lower_is_better: bool) -> bool | None:
     """Reading `stagnates`; None with fewer than MIN_EPOCHS epochs."""
     values = curve.to_numpy(dtype=float)
@@ -118,25 +146,39 @@ def stagnates(curve: pd.Series, lower_is_better: bool) -> bool | None:
     middle = len(values) // 2
     first = sign * (values[0] - values[middle - 1])
     second = sign * (values[middle - 1] - values[-1])
-    return bool(second <= STAGNATION_SHARE * max(first, 0.0))
+    threshold = STAGNATION_SHARE * max(first, 0.0)
+    _note(f"{curve.name}: second half improved {second:.4f} against {first:.4f} in the first "
+          f"(stagnant at <= {threshold:.4f}, a quarter)",
+          second / first if first > 0 else None, STAGNATION_SHARE)
+    return bool(second <= threshold)
 
 
 def starts_to_increase(val_loss: pd.Series) -> bool | None:
     values = val_loss.to_numpy(dtype=float)
     if len(values) < MIN_EPOCHS:
         return None
-    return bool(values[-1] > values.min() * (1 + INCREASE_SHARE))
+    threshold = values.min() * (1 + INCREASE_SHARE)
+    _note(f"{val_loss.name}: last {values[-1]:.4f}, lowest {values.min():.4f} (increasing "
+          f"above {threshold:.4f}, +1%)", values[-1] / values.min() - 1, INCREASE_SHARE)
+    return bool(values[-1] > threshold)
 
 
 def continues_to_decrease(loss: pd.Series) -> bool | None:
     values = loss.to_numpy(dtype=float)
     if len(values) < MIN_EPOCHS:
         return None
-    return bool(values[-1] < values[len(values) // 2 - 1])
+    half_way = values[len(values) // 2 - 1]
+    _note(f"{loss.name}: last {values[-1]:.4f} against {half_way:.4f} half-way")
+    return bool(values[-1] < half_way)
 
 
 def continues_to_increase(curve: pd.Series) -> bool | None:
-    return continues_to_decrease(-curve)
+    values = curve.to_numpy(dtype=float)
+    if len(values) < MIN_EPOCHS:
+        return None
+    half_way = values[len(values) // 2 - 1]
+    _note(f"{curve.name}: last {values[-1]:.4f} against {half_way:.4f} half-way")
+    return bool(values[-1] > half_way)
 
 
 def accuracy_gap(history: pd.DataFrame) -> float:
@@ -337,9 +379,14 @@ class Curves:
         if not runs:
             return _not_run(self.claim, self.section, self.says, rule)
         per_seed = [self.test(run.history) for run in runs]
-        on_mean = self.test(mean_history(runs))
+        with noting() as noted:
+            on_mean = self.test(mean_history(runs))
         measured = f"{sum(bool(v) for v in per_seed)} of {len(runs)} seeds, mean curve: " \
                    f"{_yes_no(on_mean)}"
+        if noted:
+            measured += f" ({'; '.join(text for text, _ in noted)})"
+        if any(near for _, near in noted):
+            measured += "; near the threshold"
         return _row(self.claim, self.section, self.says, measured, len(runs),
                     verdict_over_seeds(per_seed, on_mean), rule)
 

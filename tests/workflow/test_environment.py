@@ -103,3 +103,9 @@ def test_the_readme_is_200_lines_or_fewer_and_its_links_lead_somewhere():
     assert len(readme.splitlines()) <= 200
     for link in re.findall(r"\]\(((?:docs|config|profiles)/[^)#]+)", readme):
         assert (ROOT / link).is_file(), link
+
+
+def test_the_install_provides_the_cnn_lesson_command():
+    """`cnn-lesson compare` (README, Comparing two runs) is a console script of the package."""
+    [script] = metadata.entry_points(group="console_scripts", name="cnn-lesson")
+    assert script.value == "cnn_lesson.cli:main"
