@@ -181,6 +181,28 @@ def continues_to_increase(curve: pd.Series) -> bool | None:
     return bool(values[-1] > half_way)
 
 
+def much_smaller(ours: float, theirs: float) -> bool:
+    """Reading `much smaller`: ours at most MUCH_SMALLER_SHARE of theirs."""
+    threshold = MUCH_SMALLER_SHARE * theirs
+    _note(f"{ours:.4f} against {theirs:.4f} (much smaller at <= {threshold:.4f}, half)",
+          ours, threshold)
+    return ours <= threshold
+
+
+def higher(ours: float, theirs: float) -> bool:
+    """Reading `higher`: ours above theirs."""
+    _note(f"{ours:.4f} against {theirs:.4f} (higher above it)", ours, theirs)
+    return ours > theirs
+
+
+def same_speed(ours: float, theirs: float) -> bool:
+    """Reading `speed`: ours within SPEED_TOLERANCE of theirs."""
+    change = ours / theirs - 1
+    _note(f"{ours:.3f} s against {theirs:.3f} s, {change:+.1%} (the same within "
+          f"{SPEED_TOLERANCE:.0%})", abs(change), SPEED_TOLERANCE)
+    return abs(change) <= SPEED_TOLERANCE
+
+
 def accuracy_gap(history: pd.DataFrame) -> float:
     """Training accuracy minus validation accuracy at the last epoch."""
     last = history.iloc[-1]
@@ -382,13 +404,16 @@ class Curves:
         with noting() as noted:
             on_mean = self.test(mean_history(runs))
         measured = f"{sum(bool(v) for v in per_seed)} of {len(runs)} seeds, mean curve: " \
-                   f"{_yes_no(on_mean)}"
-        if noted:
-            measured += f" ({'; '.join(text for text, _ in noted)})"
-        if any(near for _, near in noted):
-            measured += "; near the threshold"
+                   f"{_yes_no(on_mean)}" + _on_the_mean(noted)
         return _row(self.claim, self.section, self.says, measured, len(runs),
                     verdict_over_seeds(per_seed, on_mean), rule)
+
+
+def _on_the_mean(noted: list[tuple[str, bool]]) -> str:
+    """What the readings compared on the means, in brackets, and whether one came near its
+    threshold."""
+    text = f" ({'; '.join(words for words, _ in noted)})" if noted else ""
+    return text + ("; near the threshold" if any(near for _, near in noted) else "")
 
 
 def _yes_no(value: bool | None) -> str:
@@ -422,9 +447,11 @@ class Paired:
             return _not_run(self.claim, self.section, self.says, rule)
         ours, theirs = zip(*pairs)
         per_seed = [self.holds(a, b) for a, b in pairs]
-        on_mean = self.holds(statistics.mean(ours), statistics.mean(theirs))
+        with noting() as noted:
+            on_mean = self.holds(statistics.mean(ours), statistics.mean(theirs))
         measured = f"{_mean_sd(list(ours))}{self.unit} against {_mean_sd(list(theirs))}" \
-                   f"{self.unit}; holds for {sum(per_seed)} of {len(pairs)} seeds"
+                   f"{self.unit}; holds for {sum(per_seed)} of {len(pairs)} seeds" + \
+                   _on_the_mean(noted)
         return _row(self.claim, self.section, self.says, measured, len(pairs),
                     verdict_over_seeds(per_seed, on_mean), rule)
 

@@ -7,6 +7,8 @@ import logging
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cnn_lesson import PROGRESS, claims
 from cnn_lesson.claims import CANNOT_TELL, FAILS, HOLDS, Evidence
@@ -310,3 +312,35 @@ def test_a_curve_claim_shows_the_numbers_its_rule_compared_and_a_near_threshold(
     measured = claim(training_claims({"04_training_history_1": near}, CIFAR10),
                      "base_overfits")["measured"]
     assert measured.endswith("; near the threshold")
+
+
+@given(without=st.floats(0.02, 0.6), share=st.floats(0.2, 0.8))
+def test_the_gap_claim_shows_the_gaps_and_the_half_they_are_held_to(without, share):
+    """dropout_smaller_gap on the means: both gaps and the half line; 'near the threshold' exactly
+    when the dropout model's gap lies within a tenth of that line."""
+    figures = figures_with_gaps(without, share * without, 2)
+    row = claim(training_claims(figures), "dropout_smaller_gap")
+    ours, theirs = (claims.accuracy_gap(figures[figure][0].history)
+                    for figure in ("04_training_history_3", "04_training_history_2"))
+    line = claims.MUCH_SMALLER_SHARE * theirs
+    assert f"({ours:.4f} against {theirs:.4f} (much smaller at <= {line:.4f}, half))" \
+        in row["measured"]
+    near = abs(ours - line) <= claims.NEAR_SHARE * abs(line)
+    assert row["measured"].endswith("; near the threshold") == near
+
+
+@given(ratio=st.floats(0.7, 1.3))
+def test_the_speed_claim_shows_the_change_and_its_tolerance(ratio):
+    """dropout_speed on the means: seconds per epoch of both, the change and the 10% it is held
+    to; near the threshold within a tenth of those 10%."""
+    def trained(dropout, seconds):
+        return [Evidence(dropout, seed, history(FALLING, PLATEAU), METRICS, [9.0, seconds, seconds])
+                for seed in (1, 2)]
+    row = claim(training_claims({"04_training_history_2": trained(0.0, 4.0),
+                                 "04_training_history_3": trained(0.8, 4.0 * ratio)}),
+                "dropout_speed")
+    change = 4.0 * ratio / 4.0 - 1
+    assert f"against 4.000 s, {change:+.1%} (the same within 10%)" in row["measured"]
+    near = abs(abs(change) - claims.SPEED_TOLERANCE) <= claims.NEAR_SHARE * claims.SPEED_TOLERANCE
+    assert row["measured"].endswith("; near the threshold") == near
+    assert row["verdict"] == (HOLDS if abs(change) <= claims.SPEED_TOLERANCE else FAILS)

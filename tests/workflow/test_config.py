@@ -15,7 +15,7 @@ from cnn_lesson.edition import EDITIONS, load
 from cnn_lesson.errors import InputError
 from cnn_lesson.workflow.runs import run_for
 from cnn_lesson.workflow.runs import runs_from_config as edition_runs
-from helpers import ROOT
+from helpers import ROOT, snakemake
 
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
 DATA_SCHEMAS = ROOT / "workflow" / "schemas" / "data"
@@ -234,3 +234,25 @@ def test_a_cifar10_key_in_the_dollar_street_data_is_refused():
     config["data"]["sha256"] = "0" * 64
     with pytest.raises(WorkflowError, match="sha256"):
         checked(config)
+
+
+def test_a_folder_holding_only_an_overlay_is_told_to_copy_the_base_config(tmp_path):
+    """Snakemake skips the Snakefile's missing configfile when a --configfile is given; the
+    schema alone would say "'experiments' is a required property". The printed copy command,
+    pasted as printed, makes the folder runnable."""
+    import shlex
+    import subprocess
+
+    workdir = tmp_path / "my run, été"
+    (workdir / "config").mkdir(parents=True)
+    overlay = workdir / "config" / "over.yaml"
+    overlay.write_text("seeds: [1, 2]\n")
+    refused = snakemake(workdir, "--dry-run", "--configfile", overlay, check=False)
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0 and "required property" not in output
+    assert f"config/config.yaml is not in the working directory {workdir}" in output
+    command = re.search(r"run again: `([^`]+)`", output).group(1)
+    assert shlex.quote(str(ROOT / "config" / "config.yaml")) in command
+    subprocess.run(["bash", "-c", command], cwd=workdir, check=True)
+    planned = snakemake(workdir, "--dry-run", "--configfile", overlay)
+    assert "seed-2" in planned.stdout

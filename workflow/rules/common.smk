@@ -13,7 +13,11 @@ from cnn_lesson.errors import InputError
 from cnn_lesson.files import remove_empty_folders
 from cnn_lesson.workflow import internals, summary
 from cnn_lesson.workflow.command import snakemake_line
-from cnn_lesson.workflow.config import config_numbers_read_as_text, refuse_numbers_read_as_text
+from cnn_lesson.workflow.config import (
+    config_numbers_read_as_text,
+    missing_base_config,
+    refuse_numbers_read_as_text,
+)
 from cnn_lesson.workflow.installed import check_backend
 from cnn_lesson.workflow.integrity import (
     archive_verified,
@@ -42,7 +46,10 @@ REPORT = {
     "claims": "5. The episode's claims, checked",
 }
 
-try:  # a number YAML read as text, named before the schema's long message
+# A missing base config, or a number YAML read as text, named before the schema's long message
+if missing := missing_base_config(config, WORKFLOW_ROOT):
+    raise WorkflowError(missing)
+try:
     refuse_numbers_read_as_text(
         config_numbers_read_as_text(config, WORKFLOW_ROOT / "workflow" / "schemas")
     )

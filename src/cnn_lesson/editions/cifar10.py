@@ -165,16 +165,16 @@ CLAIMS = [
     c.Paired("dropout_smaller_gap", "9. Dropout", "the gap between the training accuracy and "
              "validation accuracy is much smaller", DROPOUT, EXTRA,
              lambda run: c.accuracy_gap(run.history),
-             lambda ours, theirs: ours <= c.MUCH_SMALLER_SHARE * theirs,
+             c.much_smaller,
              f"the gap at the last epoch, dropout 0.8 against none; "
              f"{c.READINGS['much smaller']}"),
     c.Paired("dropout_higher_val_accuracy", "9. Dropout", "the final accuracy on the "
              "validation set is higher than without dropout", DROPOUT, EXTRA,
              lambda run: float(run.history["val_accuracy"].iloc[-1]),
-             lambda ours, theirs: ours > theirs, c.READINGS["higher"]),
+             c.higher, c.READINGS["higher"]),
     c.Paired("dropout_speed", "9. Dropout", "dropout ... does not affect training speed",
              DROPOUT, EXTRA, lambda run: c.epoch_seconds(run.seconds),
-             lambda ours, theirs: abs(ours / theirs - 1) <= c.SPEED_TOLERANCE,
+             c.same_speed,
              c.READINGS["speed"], " s"),
     c.Printed("printed_loss", "9. Dropout", "313/313 - 2s - loss: 1.4683", DROPOUT,
               "test_loss", 1.4683),

@@ -266,17 +266,17 @@ CLAIMS = [
     c.Paired("dropout_smaller_gap", "Dropout", "the gap between the training accuracy and "
              "validation accuracy is much smaller", DROPOUT, EXTRA,
              lambda run: c.accuracy_gap(run.history),
-             lambda ours, theirs: ours <= c.MUCH_SMALLER_SHARE * theirs,
+             c.much_smaller,
              f"the gap at the last epoch, the dropout model (20 epochs) against "
              f"create_nn_extra_layer (10 epochs), as the episode compares them; "
              f"{c.READINGS['much smaller']}"),
     c.Paired("dropout_higher_val_accuracy", "Dropout", "the final accuracy on the validation "
              "set is higher than without dropout", DROPOUT, EXTRA,
              lambda run: float(run.history["val_accuracy"].iloc[-1]),
-             lambda ours, theirs: ours > theirs, c.READINGS["higher"]),
+             c.higher, c.READINGS["higher"]),
     c.Paired("dropout_speed", "Dropout", "dropout ... does not affect training speed",
              DROPOUT, EXTRA, lambda run: c.epoch_seconds(run.seconds),
-             lambda ours, theirs: abs(ours / theirs - 1) <= c.SPEED_TOLERANCE,
+             c.same_speed,
              c.READINGS["speed"], " s"),
     c.SweepRange("sweep_range", "Challenge: vary dropout rate",
                  "The val loss varies between 2.3 and 2.0", SWEEP, 2.0, 2.3),

@@ -1,6 +1,7 @@
 """The config file the workflow starts from, checked to be text before Snakemake's YAML reader
 sees it."""
 
+import shlex
 from pathlib import Path
 
 from cnn_lesson.edition import DEFAULT, EDITIONS, load
@@ -28,6 +29,20 @@ def base_config(given: dict) -> str:
     gets the default's, and the schema then names the key."""
     name = given.get("edition", DEFAULT)
     return load(name if name in EDITIONS else DEFAULT).CONFIG
+
+
+def missing_base_config(config: dict, workflow_root: Path) -> str | None:
+    """Why `config` lacks its experiments, where the reason is that the edition's complete config
+    file is not in the working directory: Snakemake skips a missing `configfile:` when a
+    --configfile is given, and the schema would then only say "'experiments' is a required
+    property". None where that is not the reason."""
+    path = base_config(config)
+    if "experiments" in config or Path(path).exists():
+        return None
+    source = shlex.quote(str(Path(workflow_root) / path))
+    return (f"{path} is not in the working directory {Path.cwd()}: it is the edition's complete "
+            f"config, on which each --configfile and --config is laid. Copy the workflow's "
+            f"there, then run again: `mkdir -p config && cp {source} config/`")
 
 
 def config_numbers_read_as_text(config: dict, schemas: Path) -> list[str]:
