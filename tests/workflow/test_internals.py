@@ -57,6 +57,12 @@ SNAKEFILE = textwrap.dedent("""
         Path("memory.json").write_text(json.dumps({
             "asked": internals.asked_memory(workflow),
             "files": sorted(internals.dag_files(workflow))}))
+        Path("executor.json").write_text(json.dumps({
+            "name": internals.executor_name(workflow),
+            "arrays": sorted(internals.array_rules(workflow)),
+            "partitions": internals.partition_config(workflow),
+            "gres": internals.set_resource(workflow, "a", "gres"),
+            "jobs": internals.max_jobs(workflow)}))
     """)
 
 
@@ -140,3 +146,19 @@ def test_command_line_is_read_as_snakemake_reads_it():
     assert before.directory is not None and str(before.directory) == "w é"
     after = internals.command_line(["--configfile", "a.yaml", "lesson"])
     assert not after.targets and [str(p) for p in after.configfile] == ["a.yaml", "lesson"]
+
+
+def test_runs_locally_knows_a_cluster_run_while_the_snakefile_is_read(folder):
+    """Before the run starts Snakemake has given the workflow no executor yet; the command line's
+    choice answers (a dry run submits nothing, so no cluster is needed)."""
+    _, found = run(folder, "--dry-run", "--executor", "slurm", "--jobs", "5")
+    assert found["runs_locally"] is False, "internals.chosen_executor: args_to_api's plugin"
+    _, found = run(folder, "--dry-run")
+    assert found["runs_locally"] is True, "internals.runs_locally"
+
+
+def test_the_executor_and_what_was_set_for_a_rule_once_the_run_starts(folder):
+    run(folder, "a", "--set-resources", "a:gres=shard:1")
+    executor = json.loads((folder / "executor.json").read_text())
+    assert executor == {"name": "local", "arrays": [], "partitions": None, "gres": "shard:1",
+                        "jobs": None}, "internals: executor_name, array_rules, set_resource"

@@ -10,12 +10,14 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+import yaml
 
 from cnn_lesson.workflow.integrity import TRAINING_RECORD
 from helpers import ROOT, snakemake, snakemake_command, tiny_config, unloadable_model, write_config
@@ -105,7 +107,8 @@ def slurm_jobs(env: dict) -> list[dict]:
         fields = dict(re.findall(r"(\w[\w/:]*)=(\S*)", show))
         jobs.append({"id": int(job_id), "comment": fields.get("Comment", ""),
                      "gres": fields.get("TresPerNode", ""), "time": fields.get("TimeLimit"),
-                     "state": fields.get("JobState"), "cpus": fields.get("NumCPUs")})
+                     "state": fields.get("JobState"), "cpus": fields.get("NumCPUs"),
+                     "partition": fields.get("Partition")})
     return sorted(jobs, key=lambda job: job["id"])
 
 
@@ -165,6 +168,13 @@ def result_files(workdir: Path) -> dict[str, bytes]:
             if p.suffix in (".tsv", ".json", ".txt", ".md") and p.name != TRAINING_RECORD}
 
 
+def same_as_a_local_run(workdir: Path, local: Path, config: dict) -> bool:
+    """Whether `config` run locally in `local`, with the threads the cluster's trainings ran
+    with, makes the result files of the cluster run in `workdir`."""
+    snakemake(tiny_workflow(local, "", None, config), "--set-threads", f"train={THREADS_IN_JOB}")
+    return result_files(workdir) == result_files(local)
+
+
 def test_same_files_and_numbers_as_a_local_run(on_slurm, local_with_the_jobs_threads):
     workdir, _, _ = on_slurm
     cluster, local = result_files(workdir), result_files(local_with_the_jobs_threads)
@@ -174,6 +184,8 @@ def test_same_files_and_numbers_as_a_local_run(on_slurm, local_with_the_jobs_thr
 
 def test_each_job_asks_sbatch_for_what_the_profile_and_rules_promise(on_slurm):
     _, output, _ = on_slurm
+    # the login node's free memory limits nothing: each job is given what it asks
+    assert "Memory:" not in output and "Provided resources: mem_mb" not in output
     calls = sbatch_lines(output)
     assert sorted(calls) == ["evaluate", "prepare_data", "train"]  # no local rule submitted
     assert len(calls["train"]) == 4
@@ -240,13 +252,31 @@ def most_at_once(intervals: list[tuple[float, float]]) -> int:
     return most
 
 
+# A site's partitions as the Slurm plugin's partition config describes them: one without GPUs,
+# listed first, and one with the node's GPU (both hold the one test node).
+PARTITIONS = {"cpu": {"max_threads": NODE_CPUS}, "gpu": {"max_gpu": 1, "max_threads": NODE_CPUS}}
+
+
 @pytest.fixture(scope="module")
-def on_shards(cluster, tmp_path_factory, tiny_archive, served):
+def partitions(cluster, tmp_path_factory) -> Path:
+    """The partitions of PARTITIONS made on the cluster, and their partition config."""
+    for name in PARTITIONS:
+        subprocess.run(["scontrol", "create", f"PartitionName={name}",
+                        f"Nodes={socket.gethostname().split('.')[0]}", "State=UP",
+                        "MaxTime=INFINITE"], env=cluster, check=True, capture_output=True)
+    config = tmp_path_factory.mktemp("site") / "partitions.yaml"
+    config.write_text(yaml.safe_dump({"partitions": PARTITIONS}))
+    return config
+
+
+@pytest.fixture(scope="module")
+def on_shards(cluster, partitions, tmp_path_factory, tiny_archive, served):
     """Four trainings, each a job asking for a GPU shard: the README's command for a cluster
-    with GPU shards."""
+    with GPU shards, on a site whose partition config names a CPU and a GPU partition."""
     workdir = tiny_workflow(tmp_path_factory.mktemp("on-shards"), served, tiny_archive,
                             four_trainings(served, tiny_archive))
-    result = submit(workdir, cluster, "--set-resources", "train:gres=shard:1")
+    result = submit(workdir, cluster, "--set-resources", "train:gres=shard:1",
+                    "--slurm-partition-config", partitions)
     assert result.returncode == 0, result.stdout[-5000:]
     return workdir, result.stdout
 
@@ -257,7 +287,7 @@ def test_trainings_sharing_a_gpu_run_at_the_same_time(on_shards):
     assert len(calls) == 4
     for call in calls:  # each its own job, with its own CPUs and memory, and a share of a GPU
         assert f"--cpus-per-task={TRAIN_CPUS}" in call and "--gres=shard:1" in call
-        assert "--mem 2000" in call and "gpu" not in call
+        assert "--mem 2000" in call and "--gres=gpu" not in call and "--gpus" not in call
     found = epochs(workdir)
     assert len(found) == 4 * 3 and len({epoch["job"] for epoch in found}) == 4
     assert {epoch["gpu"] for epoch in found} == {"0"}  # one GPU, shared
@@ -275,10 +305,7 @@ def test_trainings_sharing_a_gpu_run_at_the_same_time(on_shards):
 def test_trainings_sharing_a_gpu_give_the_numbers_of_a_local_run(on_shards, tmp_path,
                                                                 tiny_archive, served):
     workdir, _ = on_shards
-    local = tiny_workflow(tmp_path / "local", served, tiny_archive,
-                          four_trainings(served, tiny_archive))
-    snakemake(local, "--set-threads", f"train={THREADS_IN_JOB}")
-    assert result_files(workdir) == result_files(local)
+    assert same_as_a_local_run(workdir, tmp_path / "local", four_trainings(served, tiny_archive))
 
 
 def test_packing_trainings_into_one_job_is_refused_saying_what_to_do(cluster, tmp_path,
@@ -318,3 +345,76 @@ def test_a_failing_job_fails_the_run_with_its_log_and_a_rerun_finishes(on_slurm,
     fixed = submit(workdir, cluster)
     assert fixed.returncode == 0, fixed.stdout[-5000:]
     assert metrics.read_bytes() == expected
+
+
+def test_shard_trainings_are_placed_on_the_gpu_partition_the_rest_where_the_plugin_says(
+        on_shards, cluster):
+    """The plugin alone scores a shard as no GPU and would put the trainings on cpu, the
+    partition it puts every other job on."""
+    workdir, output = on_shards
+    calls = sbatch_lines(output)
+    assert len(calls["train"]) == 4 and all(" -p gpu " in call for call in calls["train"])
+    others = calls["evaluate"] + calls["prepare_data"]
+    assert others and all(" -p cpu " in call for call in others)
+    assert "Trainings ask for gres=shard:1: submitted to partition gpu" in output
+    placed = {job["comment"].split("_wildcards")[0]: job["partition"]
+              for job in slurm_jobs(cluster) if job["partition"] in PARTITIONS}
+    assert placed == {"rule_train": "gpu", "rule_evaluate": "cpu", "rule_prepare_data": "cpu"}
+
+
+def six_trainings(url: str, archive) -> dict:
+    """Six trainings of one to three epochs (so of different lengths) of one rule."""
+    config = tiny_config(url, archive)
+    config["experiments"] = [
+        {"model": "base", "dropout": [0], "epochs": 1, "figure": "04_training_history_1"},
+        {"model": "extra_layer", "dropout": [0.2, 0.4, 0.6, 0.8], "epochs": 2,
+         "figure": "04_vary_dropout_rate"},
+        {"model": "extra_layer", "dropout": [0.5], "epochs": 3, "figure": "04_training_history_3"}]
+    return config
+
+
+ARRAYS = "--slurm-array-jobs=train"
+
+
+@pytest.fixture(scope="module")
+def on_arrays(cluster, tmp_path_factory, tiny_archive, served):
+    """Six trainings submitted as a job array: profiles/README.md's command for arrays."""
+    workdir = tiny_workflow(tmp_path_factory.mktemp("on-arrays"), served, tiny_archive,
+                            six_trainings(served, tiny_archive))
+    before = slurm_jobs(cluster)
+    result = submit(workdir, cluster, ARRAYS)
+    (workdir / "console.log").write_text(result.stdout)
+    assert result.returncode == 0, result.stdout[-5000:]
+    return workdir, result.stdout, slurm_jobs(cluster)[len(before):]
+
+
+def test_six_trainings_go_in_one_array_and_give_the_numbers_of_a_local_run(
+        on_arrays, tmp_path, tiny_archive, served):
+    workdir, output, jobs = on_arrays
+    calls = re.findall(r"^Submitting array job with sbatch call: (.*?)--wrap=", output,
+                       re.MULTILINE)
+    assert len(calls) == 1 and "--array=1-6" in calls[0]  # one sbatch call, six tasks
+    assert "rule_train" not in str(sbatch_lines(output))  # and no training submitted alone
+    # one runtime for all: the first task's, which asks what every training asks
+    assert "-t 60" in calls[0] and f"--cpus-per-task={TRAIN_CPUS}" in calls[0]
+    trained = [job for job in jobs if job["comment"].startswith("rule_train")]
+    assert len(trained) == 6 and {job["state"] for job in trained} == {"COMPLETED"}
+    for log in (workdir / "logs/train").rglob("*.log"):  # each training's own log, whole
+        run = log.relative_to(workdir / "logs/train").with_suffix("")
+        assert f"train {run}  epoch 1/" in log.read_text(), log
+    assert len(list((workdir / "logs/train").rglob("*.log"))) == 6
+    assert same_as_a_local_run(workdir, tmp_path / "local", six_trainings(served, tiny_archive))
+
+
+def test_arrays_larger_than_jobs_are_refused_before_anything_is_submitted(cluster, tmp_path,
+                                                                         tiny_archive, served):
+    """The plugin holds an array's jobs until all have arrived; with --jobs 4 two of the six
+    never arrive and the run would wait forever (plugin issue 473, seen on this cluster)."""
+    workdir = tiny_workflow(tmp_path / "held", served, tiny_archive,
+                            six_trainings(served, tiny_archive))
+    before = slurm_jobs(cluster)
+    held = submit(workdir, cluster, ARRAYS, "--jobs", "4")
+    assert held.returncode != 0
+    assert "--slurm-array-jobs with --jobs 4: this run has 6 train jobs" in held.stdout
+    assert "issue 473" in held.stdout and "--jobs 33" in held.stdout
+    assert slurm_jobs(cluster) == before and not (workdir / "results").exists()

@@ -1,6 +1,7 @@
 # Config validation, wildcard constraints, and the functions the rules call; no rules.
 import re
 import sys
+from collections import Counter
 from functools import cache
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from snakemake.utils import validate
 from cnn_lesson.edition import Grid, History, Sweep, load
 from cnn_lesson.errors import InputError
 from cnn_lesson.files import remove_empty_folders
-from cnn_lesson.workflow import internals, summary
+from cnn_lesson.workflow import internals, placement, summary
 from cnn_lesson.workflow.command import snakemake_line
 from cnn_lesson.workflow.config import (
     config_numbers_read_as_text,
@@ -365,6 +366,55 @@ def before_any_job():
         check_memory_asked()
         keep_finished_trainings()
         refuse_packed_trainings()
+        refuse_arrays_over_jobs()
+
+
+def train_partition(wildcards):
+    """slurm_partition of a training on Slurm: a GPU partition where it asks for GPU shards and
+    a partition config is given (cnn_lesson.workflow.placement); else None, the plugin's choice."""
+    if internals.executor_name(workflow) != "slurm":
+        return None
+    gres = internals.set_resource(workflow, "train", "gres")
+    partition = placement.shard_partition(gres, internals.partition_config(workflow))
+    if partition:
+        say_placed(partition, gres)
+    return partition
+
+
+@cache
+def say_placed(partition, gres):
+    logger.info(
+        f"Trainings ask for gres={gres}: submitted to partition {partition}, the first with "
+        f"GPUs in {internals.partition_config(workflow)} (the Slurm plugin counts a shard as no "
+        f"GPU and would choose a partition without). Another: --set-resources "
+        f"train:slurm_partition=NAME."
+    )
+
+
+def refuse_arrays_over_jobs():
+    """Stop a Slurm run whose job arrays (--slurm-array-jobs) hold more jobs than --jobs lets
+    Snakemake submit at once: the plugin holds array jobs until all of a rule's ready jobs have
+    arrived, and those beyond --jobs never arrive, so the run would wait forever
+    (snakemake-executor-plugin-slurm issue 473; measured on the test cluster)."""
+    arrays = internals.array_rules(workflow)
+    if internals.runs_locally(workflow) or not arrays:
+        return
+    counts = Counter(name for name, _ in internals.planned_reasons(workflow))
+    most = internals.max_jobs(workflow)
+    over = {
+        name: count
+        for name, count in counts.items()
+        if count > most and ("all" in arrays or name in arrays)
+    }
+    if over:
+        named = ", ".join(f"{count} {name} jobs" for name, count in sorted(over.items()))
+        raise WorkflowError(
+            f"--slurm-array-jobs with --jobs {most}: this run has {named}, more than Snakemake "
+            f"submits at once, and the Slurm plugin holds an array's jobs until all have "
+            f"arrived: the run would wait forever (snakemake-executor-plugin-slurm issue 473). "
+            f"Nothing was submitted. Allow at least as many: --jobs {sum(counts.values())} (all "
+            f"of this run's jobs, so that no other job takes an array's place)."
+        )
 
 
 def refuse_packed_trainings():

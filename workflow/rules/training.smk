@@ -30,6 +30,8 @@ rule train:
         # One GPU, as a generic resource, so that trainings packed into one job share it
         # (profiles/README.md); a laptop schedules no GPUs, and trains on one if it has one.
         gres="gpu:1",
+        # With --set-resources train:gres=shard:1 and a partition config: a GPU partition.
+        slurm_partition=train_partition,
     params:
         **code_of("train.py", ("MODELS",)),
         settings=settings_of,

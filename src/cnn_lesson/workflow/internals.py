@@ -14,8 +14,28 @@ def in_charge(workflow) -> bool:
 
 
 def runs_locally(workflow) -> bool:
-    """Whether jobs run on this machine, not submitted to a cluster."""
-    return workflow.local_exec
+    """Whether jobs run on this machine, not submitted to a cluster. While the Snakefile is read
+    Snakemake has not yet given the workflow its executor (workflow.local_exec would say True for
+    a cluster run): the one the command line chose answers then."""
+    if workflow.executor_plugin is not None:
+        return workflow.local_exec
+    chosen = chosen_executor()
+    return True if chosen is None else chosen.common_settings.local_exec
+
+
+def chosen_executor():
+    """The executor plugin Snakemake's command line chose (--executor, or a profile's), while
+    the Snakefile is read: snakemake.cli.args_to_api holds it as a local variable while it reads
+    the workflow. None where Snakemake was started otherwise (its Python API)."""
+    import inspect
+
+    frame = inspect.currentframe()
+    while frame is not None:
+        if frame.f_code.co_name == "args_to_api" and \
+                frame.f_globals.get("__name__") == "snakemake.cli":
+            return frame.f_locals.get("executor_plugin")
+        frame = frame.f_back
+    return None
 
 
 def memory_limit(workflow) -> int | None:
@@ -70,6 +90,44 @@ def asked_memory(workflow) -> list[tuple[str, int]]:
             if isinstance(value, int | float):
                 asked.append((job.rule.name, int(value)))
     return asked
+
+
+def executor_name(workflow) -> str | None:
+    """The executor plugin's name ('local', 'slurm', 'slurm-jobstep', 'dryrun'); None before
+    the run starts (while the Snakefile is read)."""
+    plugin = workflow.executor_plugin
+    return plugin.name if plugin is not None else None
+
+
+def array_rules(workflow) -> set[str]:
+    """The rules whose jobs the Slurm plugin submits as job arrays (--slurm-array-jobs; 'all'
+    for every rule); empty elsewhere. Known once the run starts."""
+    names = getattr(workflow.executor_settings, "array_jobs", None) or ""
+    return {name.strip() for name in names.replace(";", ",").split(",") if name.strip()}
+
+
+def partition_config(workflow) -> str | None:
+    """The Slurm plugin's partition config (--slurm-partition-config, else the file
+    $SNAKEMAKE_SLURM_PARTITIONS names, as the plugin reads them); None elsewhere."""
+    import os
+
+    given = getattr(workflow.executor_settings, "partition_config", None)
+    return str(given) if given else os.environ.get("SNAKEMAKE_SLURM_PARTITIONS") or None
+
+
+def set_resource(workflow, rule: str, name: str):
+    """The value --set-resources (or a profile's set-resources) gives `rule`'s resource `name`,
+    or None: as written on the command line (Snakemake keeps it as a Resource that evaluates
+    the text as Python, or takes it as text, once a job of the rule is made)."""
+    value = workflow.resource_settings.overwrite_resources.get(rule, {}).get(name)
+    if hasattr(value, "is_evaluable"):
+        return value.raw if value.is_evaluable() else value.value
+    return value
+
+
+def max_jobs(workflow) -> int:
+    """How many jobs may be submitted at once (--jobs)."""
+    return workflow.nodes
 
 
 def command_line(argv: list[str]):
