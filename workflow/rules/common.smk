@@ -372,23 +372,25 @@ def before_any_job():
 def train_partition(wildcards):
     """slurm_partition of a training on Slurm: a GPU partition where it asks for GPU shards and
     a partition config is given (cnn_lesson.workflow.placement); else None, the plugin's choice."""
-    if internals.executor_name(workflow) != "slurm":
-        return None
-    gres = internals.set_resource(workflow, "train", "gres")
-    partition = placement.shard_partition(gres, internals.partition_config(workflow))
-    if partition:
-        say_placed(partition, gres)
-    return partition
+    return shard_placement()
 
 
 @cache
-def say_placed(partition, gres):
-    logger.info(
-        f"Trainings ask for gres={gres}: submitted to partition {partition}, the first with "
-        f"GPUs in {internals.partition_config(workflow)} (the Slurm plugin counts a shard as no "
-        f"GPU and would choose a partition without). Another: --set-resources "
-        f"train:slurm_partition=NAME."
-    )
+def shard_placement():
+    """train_partition's answer, the same for every training of a run: worked out (and the
+    partition config read) once, and said once."""
+    if internals.executor_name(workflow) != "slurm":
+        return None
+    gres = internals.set_resource(workflow, "train", "gres")
+    partitions = internals.partition_config(workflow)
+    partition = placement.shard_partition(gres, partitions)
+    if partition:
+        logger.info(
+            f"Trainings ask for gres={gres}: submitted to partition {partition}, the first "
+            f"with GPUs in {partitions} (the Slurm plugin counts a shard as no GPU and would "
+            f"choose a partition without). Another: --set-resources train:slurm_partition=NAME."
+        )
+    return partition
 
 
 def refuse_arrays_over_jobs():
