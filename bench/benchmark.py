@@ -1,13 +1,15 @@
 """Time the lesson's own code against the workflow on the same work, on this machine.
 
-    python bench/benchmark.py [--cores 2] [--epoch-scale 1.0]
+    python bench/benchmark.py [--cores 2] [--epoch-scale 1.0] [--workflow-only]
 
 Uses resources/cifar-10-python.tar.gz when it is the real archive, else generates a full-size
 one in the CIFAR-10 format (50,000 + 10,000 random images) under bench/work/, so it runs
 offline. Prints and writes to bench/work/benchmark.tsv: both wall times and their ratio, seconds
 per epoch per model, peak memory, and the fraction of the CPU's arithmetic peak that training
 reaches (FLOPs counted from the models; the peak is numpy's float32 matrix product measured
-here with the same number of threads).
+here with the same number of threads), and what each training paid besides its epochs
+(bench/costs.py: start-up, tracing, checkpoints, saving, exit; per training in
+bench/work/costs.tsv) with the bound its epochs alone allow: the busiest core's epochs.
 """
 
 import argparse
@@ -30,6 +32,9 @@ from cnn_lesson import claims, synthetic
 from cnn_lesson.files import hashes
 from cnn_lesson.workflow.command import snakemake_command
 from cnn_lesson.workflow.machine import cpu
+
+sys.path.insert(0, str(Path(__file__).parent))
+import costs  # noqa: E402 - bench/costs.py, beside this file
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -92,18 +97,36 @@ def run_workflow(path: Path, scale: float, cores: int) -> dict:
     config["experiments"] = experiments(scale)
     (workdir / "config" / "config.yaml").write_text(yaml.safe_dump(config))
     targets = ["results/tables/runs.tsv", "results/tables/dropout_vs_test_loss.tsv"]
-    start = time.perf_counter()
+    started, start = time.time(), time.perf_counter()
     with open(WORK / "workflow.log", "w") as out:
         subprocess.run(snakemake_command(ROOT, workdir, "--cores", str(cores), *targets),
                        check=True, stdout=out, stderr=subprocess.STDOUT)
     wall = time.perf_counter() - start
+    trainings = costs.run_costs(workdir)
+    trainings.drop(columns=["start", "end"]).round(3).to_csv(WORK / "costs.tsv", sep="\t",
+                                                             index=False)
     epochs = {}
     for log in (workdir / "logs" / "train").rglob("*.log"):
         model = log.relative_to(workdir / "logs" / "train").parts[0]
         epochs.setdefault(model, []).extend(claims.seconds_per_epoch(log.read_text()))
     peaks = [pd.read_csv(b, sep="\t")["max_rss"].max()
              for b in (workdir / "benchmarks").rglob("*.tsv")]
-    return {"wall": wall, "epochs": epochs, "peak_mb": max(peaks), "threads": _threads(workdir)}
+    return {"wall": wall, "epochs": epochs, "peak_mb": max(peaks), "threads": _threads(workdir),
+            "costs": trainings, "timeline": costs.timeline(trainings, started, started + wall)}
+
+
+def cost_rows(workflow: dict, cores: int, lesson_wall: float | None) -> list[tuple]:
+    """What the trainings paid besides their epochs (mean per training, bench/costs.py), when
+    they ran, and the bound their epochs set: the busiest core's epochs, with no fixed cost."""
+    trainings = workflow["costs"]
+    rows = [(f"training_{part}_seconds_mean", round(trainings[part].mean(), 2))
+            for part in (*costs.PARTS, "fixed")]
+    rows += [(name, round(value, 1)) for name, value in workflow["timeline"].items()]
+    bound = costs.busiest_core(list(trainings["epoch_seconds"]), cores)
+    rows.append(("busiest_core_epoch_seconds", round(bound, 1)))
+    if lesson_wall is not None:
+        rows.append(("speedup_bound_of_epochs", round(lesson_wall / bound, 2)))
+    return rows
 
 
 def _threads(workdir: Path) -> str:
@@ -152,6 +175,8 @@ def main():
     parser.add_argument("--cores", type=int, default=os.cpu_count())
     parser.add_argument("--epoch-scale", type=float, default=1.0,
                         help="fraction of the lesson's epochs to run (default: all)")
+    parser.add_argument("--workflow-only", action="store_true",
+                        help="time only the workflow, with its trainings' costs (no ratio)")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     path = archive()
@@ -159,44 +184,58 @@ def main():
     print(f"work: {sum(len(e['dropout']) for e in work)} trainings, "
           f"{sum(e['epochs'] * len(e['dropout']) for e in work)} epochs "
           f"(epoch scale {args.epoch_scale}) on {path}", flush=True)
-    lesson = run_lesson(path, args.epoch_scale)
+    lesson = None if args.workflow_only else run_lesson(path, args.epoch_scale)
     workflow = run_workflow(path, args.epoch_scale, args.cores)
+    rows = measures(lesson, workflow, work, args)
+    print(workflow["costs"].drop(columns=["start", "end"]).round(2).to_string(index=False))
+    write_report(rows, WORK / "benchmark.tsv", lesson and lesson["wall"], workflow["wall"])
+
+
+def measures(lesson: dict | None, workflow: dict, work: list[dict], args) -> list[tuple]:
+    """The table's rows: the machine, both wall times and their ratio, each model's epochs, the
+    arithmetic rates, the trainings' fixed costs. Without `lesson`, the workflow's alone."""
     peak = matmul_peak(args.cores)
     found = cpu()
     rows = [("machine", f"{platform.machine()}, {os.cpu_count()} cores"),
             ("cpu", found["cpu"]), ("cpu_isa", found["isa"]),
-            ("epoch_scale", args.epoch_scale), ("cores", args.cores),
-            ("lesson_seconds", round(lesson["wall"], 1)),
-            ("workflow_seconds", round(workflow["wall"], 1)),
-            ("speedup", round(lesson["wall"] / workflow["wall"], 2)),
-            ("workflow_threads_per_training", workflow["threads"]),
-            ("lesson_peak_memory_mb", round(lesson["peak_mb"])),
-            ("workflow_peak_memory_mb_per_job", round(workflow["peak_mb"])),
-            ("matmul_peak_gflops", round(peak, 1))]
+            ("epoch_scale", args.epoch_scale), ("cores", args.cores)]
+    if lesson:
+        rows += [("lesson_seconds", round(lesson["wall"], 1))]
+    rows += [("workflow_seconds", round(workflow["wall"], 1))]
+    if lesson:
+        rows += [("speedup", round(lesson["wall"] / workflow["wall"], 2))]
+    rows += [("workflow_threads_per_training", workflow["threads"]),
+             ("workflow_peak_memory_mb_per_job", round(workflow["peak_mb"])),
+             ("matmul_peak_gflops", round(peak, 1))]
+    if lesson:
+        rows += [("lesson_peak_memory_mb", round(lesson["peak_mb"]))]
     for model in ("base", "extra_layer"):
-        mine = [t for t in lesson["trainings"] if t["training"].startswith(model)]
-        per_epoch = sum(t["seconds"] for t in mine) / sum(t["epochs"] for t in mine)
         workflow_epoch = statistics.median(workflow["epochs"][model])
-        rows += [(f"gflop_per_epoch_{model}", round(epoch_flops(model) / 1e9, 1)),
-                 (f"lesson_seconds_per_epoch_{model}", round(per_epoch, 2)),
-                 (f"workflow_seconds_per_epoch_{model}", round(workflow_epoch, 2)),
+        rows += [(f"gflop_per_epoch_{model}", round(epoch_flops(model) / 1e9, 1))]
+        if lesson:
+            mine = [t for t in lesson["trainings"] if t["training"].startswith(model)]
+            per_epoch = sum(t["seconds"] for t in mine) / sum(t["epochs"] for t in mine)
+            rows += [(f"lesson_seconds_per_epoch_{model}", round(per_epoch, 2))]
+        rows += [(f"workflow_seconds_per_epoch_{model}", round(workflow_epoch, 2)),
                  (f"workflow_gflops_per_training_{model}",
                   round(epoch_flops(model) / workflow_epoch / 1e9, 1))]
     flops = sum(epoch_flops(e["model"]) * e["epochs"] * len(e["dropout"]) for e in work)
-    for name, seconds in (("lesson", lesson["wall"]), ("workflow", workflow["wall"])):
+    timed = [("workflow", workflow["wall"])] + ([("lesson", lesson["wall"])] if lesson else [])
+    for name, seconds in timed:
         rate = flops / seconds / 1e9
         rows += [(f"{name}_gflops", round(rate, 1)),
                  (f"{name}_fraction_of_peak", round(rate / peak, 3))]
-    write_report(rows, WORK / "benchmark.tsv", lesson["wall"], workflow["wall"])
+    return rows + cost_rows(workflow, args.cores, lesson and lesson["wall"])
 
 
-def write_report(rows: list[tuple], path: Path, lesson: float, workflow: float) -> None:
+def write_report(rows: list[tuple], path: Path, lesson: float | None, workflow: float) -> None:
     """The measures as a TSV table at `path`, printed, and the ratio of the two wall times."""
     table = pd.DataFrame(rows, columns=["measure", "value"])
     table.to_csv(path, sep="\t", index=False)
     print(table.to_string(index=False))
-    print(f"\nthe workflow is {lesson / workflow:.2f}x faster than the lesson's code "
-          f"({lesson:.0f} s against {workflow:.0f} s)")
+    if lesson:
+        print(f"\nthe workflow is {lesson / workflow:.2f}x faster than the lesson's code "
+              f"({lesson:.0f} s against {workflow:.0f} s)")
 
 
 if __name__ == "__main__":

@@ -1,15 +1,18 @@
 """Rule train: fit one model at one dropout rate and seed; save it, its history, its summary and
 the record of what made it."""
 import json
+import logging
 from pathlib import Path
 
 from cnn_lesson import use_backend
 from cnn_lesson.experiments import Training
-from cnn_lesson.workflow.logs import logging_to
+from cnn_lesson.workflow.logs import logging_to, process_seconds
 
 
 def main(smk):
     with logging_to(smk.log[0]):
+        # the job's start, for bench/benchmark.py's account of what a training pays besides epochs
+        logging.getLogger("cnn_lesson").info("job process started %.3f s ago", process_seconds())
         settings = Training(**smk.params.settings)
         # Imported here so that the backend's start-up messages land in the log too.
         use_backend(settings.backend)
@@ -35,6 +38,7 @@ def main(smk):
         checksums = integrity.training_checksums(Path(smk.output.model).parent)
         Path(smk.output.checksums).write_text(json.dumps(checksums, indent=2) + "\n")
         training.Checkpoint.remove(smk.params.checkpoint)
+        logging.getLogger("cnn_lesson").info("saved the model, its history and records")
 
 
 main(snakemake)  # noqa: F821 - injected by Snakemake

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -49,3 +50,10 @@ def logging_to(path: str | Path) -> Iterator[None]:
     if failed:
         raise SystemExit(1)
 
+
+
+def process_seconds() -> float:
+    """Seconds since this process started (its interpreter's start-up included)."""
+    import psutil
+
+    return time.time() - psutil.Process().create_time()
