@@ -207,6 +207,36 @@ def test_a_link_or_special_file_in_place_of_a_batch_is_named_as_such(tiny_archiv
         archive.read_archive(path, 5)
 
 
+def test_the_last_entry_of_a_name_wins_as_in_tar_x(tiny_archive, tmp_path):
+    """A batch read as the listing passes it is forgotten when a later entry takes its name:
+    a later batch is read instead, a later link is refused."""
+    entries = member_entries(tiny_archive.members)
+    later = {**tiny_archive.members[FIRST], b"labels": [9] * PER_BATCH}
+    path = write_tar(tmp_path / "twice.tar.gz", [*entries, *member_entries({FIRST: later})])
+    assert set(archive.read_archive(path, 5).y_train) == {9}
+    path = write_tar(tmp_path / "linked.tar.gz",
+                     [*entries, link(FIRST, archive.TEST_BATCH, tarfile.SYMTYPE)])
+    with pytest.raises(InputError, match=f"member {FIRST} is a symbolic link"):
+        archive.read_archive(path, 5)
+
+
+def test_the_archive_is_decompressed_once(tiny_archive, monkeypatch):
+    """The members the lesson needs are read as the listing passes them, not reached again by
+    decompressing the gzip stream from its start (seconds for the real archive)."""
+    import _compression
+
+    rewinds = []
+    rewind = _compression.DecompressReader._rewind
+
+    def counted(self):
+        rewinds.append(self)
+        return rewind(self)
+
+    monkeypatch.setattr(_compression.DecompressReader, "_rewind", counted)
+    archive.read_archive(tiny_archive.path, PER_BATCH)  # within the first batch, as the lesson's
+    assert rewinds == []
+
+
 def test_a_member_declared_larger_than_a_batch_is_refused_before_it_is_inflated(tmp_path):
     """A header that announces 2.2 GB: refused from the header, so the data is never read (the
     archive here ends after the header: reading on would fail otherwise)."""

@@ -178,6 +178,27 @@ def test_an_unreadable_checkpoint_starts_over_naming_its_folder(small_data, tmp_
     assert "starting over" in caplog.text
 
 
+@pytest.mark.parametrize("change", ["one array short", "an earlier version's .keras"])
+def test_a_checkpoint_that_does_not_fit_the_model_starts_over_from_scratch(small_data, tmp_path,
+                                                                           caplog, change):
+    """Arrays that do not all fit the model and its optimizer set none of them: the training
+    starts over and gives a fresh training's numbers."""
+    caplog.set_level(logging.INFO, logger="cnn_lesson")
+    fit("base", 0.0, small_data, epochs=1, seed=1, checkpoint=tmp_path)
+    saved = tmp_path / "epoch-1.npz"
+    if change == "one array short":
+        with np.load(saved) as stored:
+            arrays = [stored[name] for name in stored.files]
+        np.savez(saved, *arrays[:-1])
+    else:
+        saved.rename(tmp_path / "epoch-1.keras")
+    fresh = fit("base", 0.0, small_data, epochs=2, seed=1).history
+    again = fit("base", 0.0, small_data, epochs=2, seed=1, checkpoint=tmp_path).history
+    assert f"checkpoint in {tmp_path} is unreadable" in caplog.text
+    assert "resuming" not in caplog.text
+    pd.testing.assert_frame_equal(again, fresh)
+
+
 # ------------------------------------------------------------------ early stopping (the sweep)
 
 def keras_stops(losses: list[float], patience: int) -> int:

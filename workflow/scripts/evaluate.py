@@ -4,7 +4,7 @@ from pathlib import Path
 
 from cnn_lesson import evaluation, use_backend
 from cnn_lesson.experiments import Training
-from cnn_lesson.workflow.logs import logging_to
+from cnn_lesson.workflow.logs import end_process, logging_to
 
 
 def job_metrics(smk) -> dict:
@@ -27,6 +27,7 @@ def main(smk):
     with logging_to(smk.log[0]):
         metrics = job_metrics(smk)
         Path(smk.output.metrics).write_text(json.dumps(metrics, indent=2) + "\n")
+    end_process()
 
 
 main(snakemake)  # noqa: F821 - injected by Snakemake

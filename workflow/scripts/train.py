@@ -6,7 +6,7 @@ from pathlib import Path
 
 from cnn_lesson import use_backend
 from cnn_lesson.experiments import Training
-from cnn_lesson.workflow.logs import logging_to, process_seconds
+from cnn_lesson.workflow.logs import end_process, logging_to, process_seconds
 
 
 def main(smk):
@@ -39,6 +39,7 @@ def main(smk):
         Path(smk.output.checksums).write_text(json.dumps(checksums, indent=2) + "\n")
         training.Checkpoint.remove(smk.params.checkpoint)
         logging.getLogger("cnn_lesson").info("saved the model, its history and records")
+    end_process()
 
 
 main(snakemake)  # noqa: F821 - injected by Snakemake

@@ -57,3 +57,13 @@ def process_seconds() -> float:
     import psutil
 
     return time.time() - psutil.Process().create_time()
+
+
+def end_process() -> None:
+    """End a finished job's process now, status 0, skipping Python's teardown: once TensorFlow
+    is imported that takes ~1 s (`python -c 'import keras'`: 3.8-4.8 s, 2.9-3.4 s with this),
+    and by then the job's files are written and closed."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
