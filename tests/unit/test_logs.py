@@ -57,3 +57,32 @@ def test_a_bug_keeps_its_traceback(tmp_path):
     assert done.returncode == 1
     assert "Traceback" in log and "ZeroDivisionError" in log
     assert own_error([tmp_path / "job.log"]) == "ZeroDivisionError: division by zero"
+
+
+def run_python(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_process_seconds_count_from_the_process_start():
+    done = run_python("import time; time.sleep(0.3)\n"
+                      "from cnn_lesson.workflow.logs import process_seconds\n"
+                      "print(process_seconds())")
+    assert 0.3 <= float(done.stdout) < 5
+
+
+def test_end_process_flushes_the_log_and_skips_the_teardown(tmp_path):
+    """A finished job's process ends with status 0, its log and printed text written, but
+    no exit handler run (TensorFlow's teardown is one)."""
+    log = tmp_path / "job.log"
+    done = run_python(
+        "import atexit, logging\n"
+        "from cnn_lesson.workflow.logs import end_process\n"
+        f"logging.basicConfig(filename={str(log)!r}, level=logging.INFO)\n"
+        "atexit.register(print, 'teardown ran')\n"
+        "logging.getLogger('cnn_lesson').info('saved')\n"
+        "print('done', end='')\n"
+        "end_process()\n"
+        "print('never')")
+    assert done.returncode == 0
+    assert done.stdout == "done" and "saved" in log.read_text()

@@ -7,10 +7,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cnn_lesson.workflow.machine import cpu
 
 EPOCH = Path(__file__).resolve().parents[2] / "bench" / "epoch.py"
+sys.path.insert(0, str(EPOCH.parent))
+import costs  # noqa: E402 - bench/costs.py
+
+sys.path.remove(str(EPOCH.parent))
 
 
 def epoch_lines(*args) -> list[dict]:
@@ -113,3 +119,35 @@ def test_an_archive_built_from_jpeg_folders_reads_as_cifar10(tmp_path):
     assert data.x_train.shape == (50, 32, 32, 3) and data.x_test.shape == (10, 32, 32, 3)
     assert sorted(set(data.y_train.tolist())) == list(range(10))
     assert len(set(data.y_train[:10].tolist())) > 3  # shuffled, not class after class
+
+
+def test_costs_account_for_each_trainings_time_besides_its_epochs(finished):
+    """bench/costs.py on the tiny run: a row per training with its epochs, each part of what
+    it paid besides them measured (none negative beyond the log's millisecond stamps), and the
+    trainings placed within the run."""
+    trainings = costs.run_costs(finished)
+    logs = sorted((finished / "logs/train").rglob("*.log"))
+    assert sorted(trainings["training"]) == sorted(
+        str(log.relative_to(finished / "logs/train").with_suffix("")) for log in logs)
+    assert set(trainings["epochs"]) == {1, 2}
+    assert (trainings[list(costs.PARTS)] > -0.06).all().all()
+    # the import of Keras alone takes more than a second; exit and saving take far less
+    assert (trainings["startup"] > 1).all() and (trainings["after"] < trainings["startup"]).all()
+    # nothing counted twice or left out: the parts and the epochs make the job's wall time
+    parts = trainings[["startup", "between", "after", "exit", "epoch_seconds"]].sum(axis=1)
+    assert list(parts) == pytest.approx(list(trainings["wall"]), abs=1e-6)
+    placed = costs.timeline(trainings, trainings["start"].min() - 1, trainings["end"].max() + 2)
+    assert placed["before_first_training_s"] == pytest.approx(1)
+    assert placed["after_last_training_s"] == pytest.approx(2)
+    assert placed["last_training_alone_s"] >= 0
+
+
+@given(st.lists(st.floats(0.5, 500), min_size=1, max_size=12), st.integers(1, 8))
+def test_the_busiest_core_is_bounded_as_longest_first_scheduling_is(seconds, cores):
+    """Longest first onto the core that frees first: never less than the longest training or
+    an even share, never more than an even share plus the longest (Graham's bound)."""
+    busiest = costs.busiest_core(seconds, cores)
+    share = sum(seconds) / cores
+    assert max(max(seconds), share) - 1e-9 <= busiest <= share + max(seconds) + 1e-9
+    if cores >= len(seconds):
+        assert busiest == max(seconds)

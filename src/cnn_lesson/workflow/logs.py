@@ -53,10 +53,17 @@ def logging_to(path: str | Path) -> Iterator[None]:
 
 
 def process_seconds() -> float:
-    """Seconds since this process started (its interpreter's start-up included)."""
-    import psutil
+    """Seconds since this process started (its interpreter's start-up included). On Linux from
+    the kernel's clock since boot, to 10 ms; psutil's start time counts from the boot's whole
+    second and was 0.59 s off on the benchmark's machine."""
+    try:
+        after_name = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        started = int(after_name[19]) / os.sysconf("SC_CLK_TCK")  # field 22, starttime
+        return time.clock_gettime(time.CLOCK_BOOTTIME) - started
+    except (OSError, ValueError, IndexError, AttributeError):  # not Linux
+        import psutil
 
-    return time.time() - psutil.Process().create_time()
+        return time.time() - psutil.Process().create_time()
 
 
 def end_process() -> None:
