@@ -112,7 +112,8 @@ def run_workflow(path: Path, scale: float, cores: int) -> dict:
     peaks = [pd.read_csv(b, sep="\t")["max_rss"].max()
              for b in (workdir / "benchmarks").rglob("*.tsv")]
     return {"wall": wall, "epochs": epochs, "peak_mb": max(peaks), "threads": _threads(workdir),
-            "costs": trainings, "timeline": costs.timeline(trainings, started, started + wall)}
+            "costs": trainings, "timeline": costs.timeline(trainings, started, started + wall),
+            "chain": costs.chain_account(trainings, started, started + wall)}
 
 
 def cost_rows(workflow: dict, cores: int, lesson_wall: float | None) -> list[tuple]:
@@ -122,8 +123,11 @@ def cost_rows(workflow: dict, cores: int, lesson_wall: float | None) -> list[tup
     rows = [(f"training_{part}_seconds_mean", round(trainings[part].mean(), 2))
             for part in (*costs.PARTS, "fixed")]
     rows += [(name, round(value, 1)) for name, value in workflow["timeline"].items()]
+    rows += [(name, round(value, 1)) for name, value in workflow["chain"].items()]
     bound = costs.busiest_core(list(trainings["epoch_seconds"]), cores)
-    rows.append(("busiest_core_epoch_seconds", round(bound, 1)))
+    rows += [("busiest_core_epoch_seconds", round(bound, 1)),
+             # what stands between the run and that bound, whatever the epochs' speed today
+             ("workflow_beyond_epoch_bound_s", round(workflow["wall"] - bound, 1))]
     if lesson_wall is not None:
         rows.append(("speedup_bound_of_epochs", round(lesson_wall / bound, 2)))
     return rows

@@ -13,6 +13,9 @@ benchmark file holds the job's whole wall time. From them, per training:
 - after: the last epoch's end to the saved records (model, history, provenance, checksums);
 - exit: the rest of the job's wall time (the interpreter's exit, Snakemake's wrapper);
 - fixed: the sum of the five, all the training pays besides its steady epochs.
+
+The run's critical chain is the trainings that ran one after another on the core that finished
+last; the bench splits the run's wall time along it (`chain_account`).
 """
 
 from __future__ import annotations
@@ -86,6 +89,31 @@ def timeline(costs: pd.DataFrame, started: float, ended: float) -> dict:
             "after_last_training_s": ended - ends[-1]}
 
 
+def critical_chain(costs: pd.DataFrame) -> pd.DataFrame:
+    """The trainings that ran one after another on the core that finished last: from the last
+    to end, each one's predecessor is the training that ended last before it started."""
+    chain = [costs["end"].idxmax()]
+    while True:
+        earlier = costs[costs["end"] <= costs.at[chain[-1], "start"]]
+        if earlier.empty:
+            return costs.loc[chain[::-1]]
+        chain.append(earlier["end"].idxmax())
+
+
+def chain_account(costs: pd.DataFrame, started: float, ended: float) -> dict:
+    """The run's wall time along its critical chain: before its first training, the chain's
+    epochs (each training's wall time less its fixed costs), their fixed costs, the gaps
+    between them (Snakemake starting the next), and after the last. They add up to the run."""
+    chain = critical_chain(costs)
+    gaps = chain["start"].iloc[1:].to_numpy() - chain["end"].iloc[:-1].to_numpy()
+    return {"chain_trainings": len(chain),
+            "chain_before_s": chain["start"].iloc[0] - started,
+            "chain_epochs_s": (chain["wall"] - chain["fixed"]).sum(),
+            "chain_fixed_s": chain["fixed"].sum(),
+            "chain_gaps_s": gaps.sum(),
+            "chain_after_s": ended - chain["end"].iloc[-1]}
+
+
 def summary(costs: pd.DataFrame) -> pd.DataFrame:
     """The mean, smallest and largest of each cost over the trainings, rounded."""
     columns = [*PARTS, "fixed"]
@@ -101,6 +129,9 @@ def main():
     print(costs.drop(columns=["start", "end"]).round(2).to_string(index=False))
     print(summary(costs).to_string())
     print(f"busiest core's epochs: {busiest_core(list(costs['epoch_seconds']), args.cores):.1f} s")
+    chain = critical_chain(costs)
+    print(f"the critical chain: {', '.join(chain['training'])}; its fixed costs "
+          f"{chain['fixed'].sum():.1f} s")
 
 
 if __name__ == "__main__":

@@ -136,10 +136,18 @@ def test_costs_account_for_each_trainings_time_besides_its_epochs(finished):
     # nothing counted twice or left out: the parts and the epochs make the job's wall time
     parts = trainings[["startup", "between", "after", "exit", "epoch_seconds"]].sum(axis=1)
     assert list(parts) == pytest.approx(list(trainings["wall"]), abs=1e-6)
-    placed = costs.timeline(trainings, trainings["start"].min() - 1, trainings["end"].max() + 2)
+    started, ended = trainings["start"].min() - 1, trainings["end"].max() + 2
+    placed = costs.timeline(trainings, started, ended)
     assert placed["before_first_training_s"] == pytest.approx(1)
     assert placed["after_last_training_s"] == pytest.approx(2)
     assert placed["last_training_alone_s"] >= 0
+    # along the chain of trainings that ran one after another, the parts make the run's time
+    account = costs.chain_account(trainings, started, ended)
+    chained = costs.critical_chain(trainings)
+    assert chained["training"].iloc[-1] == trainings.loc[trainings["end"].idxmax(), "training"]
+    assert (chained["start"].iloc[1:].to_numpy() >= chained["end"].iloc[:-1].to_numpy()).all()
+    parts = [value for name, value in account.items() if name.endswith("_s")]
+    assert sum(parts) == pytest.approx(ended - started, abs=1e-6)
 
 
 @given(st.lists(st.floats(0.5, 500), min_size=1, max_size=12), st.integers(1, 8))
