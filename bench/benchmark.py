@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from cnn_lesson import claims, synthetic
+from cnn_lesson import synthetic
 from cnn_lesson.files import hashes
 from cnn_lesson.workflow.command import snakemake_command
 from cnn_lesson.workflow.machine import cpu
@@ -103,17 +103,15 @@ def run_workflow(path: Path, scale: float, cores: int) -> dict:
                        check=True, stdout=out, stderr=subprocess.STDOUT)
     wall = time.perf_counter() - start
     trainings = costs.run_costs(workdir)
-    trainings.drop(columns=["start", "end"]).round(3).to_csv(WORK / "costs.tsv", sep="\t",
-                                                             index=False)
+    costs.shown(trainings).round(3).to_csv(WORK / "costs.tsv", sep="\t", index=False)
     epochs = {}
-    for log in (workdir / "logs" / "train").rglob("*.log"):
-        model = log.relative_to(workdir / "logs" / "train").parts[0]
-        epochs.setdefault(model, []).extend(claims.seconds_per_epoch(log.read_text()))
+    for training, times in zip(trainings["training"], trainings["epoch_times"], strict=True):
+        epochs.setdefault(training.split("/")[0], []).extend(times)
     peaks = [pd.read_csv(b, sep="\t")["max_rss"].max()
              for b in (workdir / "benchmarks").rglob("*.tsv")]
     return {"wall": wall, "epochs": epochs, "peak_mb": max(peaks), "threads": _threads(workdir),
             "costs": trainings, "timeline": costs.timeline(trainings, started, started + wall),
-            "chain": costs.chain_account(trainings, started, started + wall)}
+            "chain": costs.chain_account(trainings, started)}
 
 
 def cost_rows(workflow: dict, cores: int, lesson_wall: float | None) -> list[tuple]:
@@ -191,45 +189,51 @@ def main():
     lesson = None if args.workflow_only else run_lesson(path, args.epoch_scale)
     workflow = run_workflow(path, args.epoch_scale, args.cores)
     rows = measures(lesson, workflow, work, args)
-    print(workflow["costs"].drop(columns=["start", "end"]).round(2).to_string(index=False))
+    print(costs.shown(workflow["costs"]).round(2).to_string(index=False))
     write_report(rows, WORK / "benchmark.tsv", lesson and lesson["wall"], workflow["wall"])
 
 
 def measures(lesson: dict | None, workflow: dict, work: list[dict], args) -> list[tuple]:
-    """The table's rows: the machine, both wall times and their ratio, each model's epochs, the
-    arithmetic rates, the trainings' fixed costs. Without `lesson`, the workflow's alone."""
+    """The table's rows: the machine, the workflow's wall time, epochs, arithmetic rate and
+    fixed costs, and with `lesson` the lesson's code's and the ratio of the two."""
     peak = matmul_peak(args.cores)
     found = cpu()
+    flops = sum(epoch_flops(e["model"]) * e["epochs"] * len(e["dropout"]) for e in work)
     rows = [("machine", f"{platform.machine()}, {os.cpu_count()} cores"),
             ("cpu", found["cpu"]), ("cpu_isa", found["isa"]),
-            ("epoch_scale", args.epoch_scale), ("cores", args.cores)]
-    if lesson:
-        rows += [("lesson_seconds", round(lesson["wall"], 1))]
-    rows += [("workflow_seconds", round(workflow["wall"], 1))]
-    if lesson:
-        rows += [("speedup", round(lesson["wall"] / workflow["wall"], 2))]
-    rows += [("workflow_threads_per_training", workflow["threads"]),
-             ("workflow_peak_memory_mb_per_job", round(workflow["peak_mb"])),
-             ("matmul_peak_gflops", round(peak, 1))]
-    if lesson:
-        rows += [("lesson_peak_memory_mb", round(lesson["peak_mb"]))]
+            ("epoch_scale", args.epoch_scale), ("cores", args.cores),
+            ("workflow_seconds", round(workflow["wall"], 1)),
+            ("workflow_threads_per_training", workflow["threads"]),
+            ("workflow_peak_memory_mb_per_job", round(workflow["peak_mb"])),
+            ("matmul_peak_gflops", round(peak, 1))]
     for model in ("base", "extra_layer"):
         workflow_epoch = statistics.median(workflow["epochs"][model])
-        rows += [(f"gflop_per_epoch_{model}", round(epoch_flops(model) / 1e9, 1))]
-        if lesson:
-            mine = [t for t in lesson["trainings"] if t["training"].startswith(model)]
-            per_epoch = sum(t["seconds"] for t in mine) / sum(t["epochs"] for t in mine)
-            rows += [(f"lesson_seconds_per_epoch_{model}", round(per_epoch, 2))]
-        rows += [(f"workflow_seconds_per_epoch_{model}", round(workflow_epoch, 2)),
+        rows += [(f"gflop_per_epoch_{model}", round(epoch_flops(model) / 1e9, 1)),
+                 (f"workflow_seconds_per_epoch_{model}", round(workflow_epoch, 2)),
                  (f"workflow_gflops_per_training_{model}",
                   round(epoch_flops(model) / workflow_epoch / 1e9, 1))]
-    flops = sum(epoch_flops(e["model"]) * e["epochs"] * len(e["dropout"]) for e in work)
-    timed = [("workflow", workflow["wall"])] + ([("lesson", lesson["wall"])] if lesson else [])
-    for name, seconds in timed:
-        rate = flops / seconds / 1e9
-        rows += [(f"{name}_gflops", round(rate, 1)),
-                 (f"{name}_fraction_of_peak", round(rate / peak, 3))]
+    rows += rate_rows("workflow", flops / workflow["wall"], peak)
+    if lesson:
+        rows += lesson_rows(lesson, workflow["wall"], flops, peak)
     return rows + cost_rows(workflow, args.cores, lesson and lesson["wall"])
+
+
+def lesson_rows(lesson: dict, workflow_wall: float, flops: int, peak: float) -> list[tuple]:
+    """The lesson's code's wall time, the ratio, its memory, its epochs and arithmetic rate."""
+    rows = [("lesson_seconds", round(lesson["wall"], 1)),
+            ("speedup", round(lesson["wall"] / workflow_wall, 2)),
+            ("lesson_peak_memory_mb", round(lesson["peak_mb"]))]
+    for model in ("base", "extra_layer"):
+        mine = [t for t in lesson["trainings"] if t["training"].startswith(model)]
+        per_epoch = sum(t["seconds"] for t in mine) / sum(t["epochs"] for t in mine)
+        rows += [(f"lesson_seconds_per_epoch_{model}", round(per_epoch, 2))]
+    return rows + rate_rows("lesson", flops / lesson["wall"], peak)
+
+
+def rate_rows(name: str, flop_per_second: float, peak: float) -> list[tuple]:
+    """GFLOP/s over a whole run and its fraction of the matrix product's peak."""
+    rate = flop_per_second / 1e9
+    return [(f"{name}_gflops", round(rate, 1)), (f"{name}_fraction_of_peak", round(rate / peak, 3))]
 
 
 def write_report(rows: list[tuple], path: Path, lesson: float | None, workflow: float) -> None:

@@ -28,9 +28,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from cnn_lesson import claims
+
 STAMP = r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) "
 STARTED = re.compile(STAMP + r".*job process started (\d+\.\d+) s ago$", re.MULTILINE)
-EPOCH = re.compile(STAMP + r".*  epoch (\d+)/\d+  .*  (\d+(?:\.\d+)?) s$", re.MULTILINE)
+# a training's line per epoch, as the claims read it (epoch, seconds), with its time stamp
+EPOCH = re.compile(STAMP + r".*?" + claims.EPOCH_LINE.pattern, re.MULTILINE)
 SAVED = re.compile(STAMP + r".*saved the model, its history and records$", re.MULTILINE)
 PARTS = ("startup", "tracing", "between", "after", "exit")
 
@@ -57,7 +60,7 @@ def training_costs(log: Path, benchmark: Path) -> dict:
              "after": saved - last_end,
              "exit": wall - (saved - start)}
     return {**costs, "fixed": sum(costs.values()), "epochs": len(times),
-            "epoch_seconds": sum(times), "steady_epoch": steady, "wall": wall,
+            "epoch_times": times, "epoch_seconds": sum(times), "steady_epoch": steady, "wall": wall,
             "start": start, "end": start + wall}
 
 
@@ -100,18 +103,23 @@ def critical_chain(costs: pd.DataFrame) -> pd.DataFrame:
         chain.append(earlier["end"].idxmax())
 
 
-def chain_account(costs: pd.DataFrame, started: float, ended: float) -> dict:
+def chain_account(costs: pd.DataFrame, started: float) -> dict:
     """The run's wall time along its critical chain: before its first training, the chain's
-    epochs (each training's wall time less its fixed costs), their fixed costs, the gaps
-    between them (Snakemake starting the next), and after the last. They add up to the run."""
+    epochs (each training's wall time less its fixed costs), their fixed costs and the gaps
+    between them (Snakemake starting the next). With the time after the last training
+    (`timeline`) they add up to the run."""
     chain = critical_chain(costs)
     gaps = chain["start"].iloc[1:].to_numpy() - chain["end"].iloc[:-1].to_numpy()
     return {"chain_trainings": len(chain),
             "chain_before_s": chain["start"].iloc[0] - started,
             "chain_epochs_s": (chain["wall"] - chain["fixed"]).sum(),
             "chain_fixed_s": chain["fixed"].sum(),
-            "chain_gaps_s": gaps.sum(),
-            "chain_after_s": ended - chain["end"].iloc[-1]}
+            "chain_gaps_s": gaps.sum()}
+
+
+def shown(costs: pd.DataFrame) -> pd.DataFrame:
+    """The costs as the tables show them: without the times and the list of epochs."""
+    return costs.drop(columns=["start", "end", "epoch_times"])
 
 
 def summary(costs: pd.DataFrame) -> pd.DataFrame:
@@ -126,7 +134,7 @@ def main():
     parser.add_argument("--cores", type=int, default=2)
     args = parser.parse_args()
     costs = run_costs(args.workdir)
-    print(costs.drop(columns=["start", "end"]).round(2).to_string(index=False))
+    print(shown(costs).round(2).to_string(index=False))
     print(summary(costs).to_string())
     print(f"busiest core's epochs: {busiest_core(list(costs['epoch_seconds']), args.cores):.1f} s")
     chain = critical_chain(costs)

@@ -8,11 +8,13 @@ from cnn_lesson import use_backend
 from cnn_lesson.experiments import Training
 from cnn_lesson.workflow.logs import end_process, logging_to, process_seconds
 
+log = logging.getLogger("cnn_lesson")
+
 
 def main(smk):
     with logging_to(smk.log[0]):
         # the job's start, for bench/benchmark.py's account of what a training pays besides epochs
-        logging.getLogger("cnn_lesson").info("job process started %.3f s ago", process_seconds())
+        log.info("job process started %.3f s ago", process_seconds())
         settings = Training(**smk.params.settings)
         # Imported here so that the backend's start-up messages land in the log too.
         use_backend(settings.backend)
@@ -38,7 +40,7 @@ def main(smk):
         checksums = integrity.training_checksums(Path(smk.output.model).parent)
         Path(smk.output.checksums).write_text(json.dumps(checksums, indent=2) + "\n")
         training.Checkpoint.remove(smk.params.checkpoint)
-        logging.getLogger("cnn_lesson").info("saved the model, its history and records")
+        log.info("saved the model, its history and records")
     end_process()
 
 

@@ -51,7 +51,6 @@ def logging_to(path: str | Path) -> Iterator[None]:
         raise SystemExit(1)
 
 
-
 def process_seconds() -> float:
     """Seconds since this process started (its interpreter's start-up included). On Linux from
     the kernel's clock since boot, to 10 ms; psutil's start time counts from the boot's whole
