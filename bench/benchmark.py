@@ -17,7 +17,6 @@ import json
 import math
 import os
 import platform
-import re
 import resource
 import statistics
 import subprocess
@@ -104,12 +103,12 @@ def run_workflow(path: Path, scale: float, cores: int) -> dict:
     wall = time.perf_counter() - start
     trainings = costs.run_costs(workdir)
     costs.shown(trainings).round(3).to_csv(WORK / "costs.tsv", sep="\t", index=False)
-    epochs = {}
-    for training, times in zip(trainings["training"], trainings["epoch_times"], strict=True):
-        epochs.setdefault(training.split("/")[0], []).extend(times)
+    epochs = {model: [second for times in group["epoch_times"] for second in times]
+              for model, group in trainings.groupby("model")}
     peaks = [pd.read_csv(b, sep="\t")["max_rss"].max()
              for b in (workdir / "benchmarks").rglob("*.tsv")]
-    return {"wall": wall, "epochs": epochs, "peak_mb": max(peaks), "threads": _threads(workdir),
+    threads = ", ".join(str(count) for count in sorted(set(trainings["threads"])))
+    return {"wall": wall, "epochs": epochs, "peak_mb": max(peaks), "threads": threads,
             "costs": trainings, "timeline": costs.timeline(trainings, started, started + wall),
             "chain": costs.chain_account(trainings, started)}
 
@@ -129,12 +128,6 @@ def cost_rows(workflow: dict, cores: int, lesson_wall: float | None) -> list[tup
     if lesson_wall is not None:
         rows.append(("speedup_bound_of_epochs", round(lesson_wall / bound, 2)))
     return rows
-
-
-def _threads(workdir: Path) -> str:
-    log = next((workdir / "logs" / "train").rglob("*.log")).read_text()
-    found = re.search(r"(\d+) thread\(s\)", log)
-    return found.group(1) if found else "?"
 
 
 def forward_flops(model: str) -> int:

@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 
 from benchmark import ROOT, WORK, write_report
-from cnn_lesson import claims, synthetic
+from cnn_lesson import results, synthetic
 from cnn_lesson.workflow.command import snakemake_command
 from cnn_lesson.workflow.machine import cpu
 
@@ -73,8 +73,8 @@ def run_workflow(config: dict, cores: int) -> dict:
                                          "--cores", str(cores), "--configfile", str(configfile)),
                        check=True, stdout=out, stderr=subprocess.STDOUT)
     wall = time.perf_counter() - start
-    epochs = [len(claims.seconds_per_epoch(log.read_text()))
-              for log in (workdir / "logs" / "dollar-street-10" / "train").rglob("*.log")]
+    epochs = [len(found.epoch_seconds())
+              for found in results.editions(workdir)["dollar_street_10"].trainings]
     return {"wall": wall, "trainings": len(epochs), "epochs": sum(epochs)}
 
 

@@ -1,11 +1,12 @@
-"""What each of a workflow run's trainings paid besides its epochs, read from its log and its
-benchmark file, and when the trainings ran.
+"""What each of a workflow run's trainings paid besides its epochs, read from its timings and
+its benchmark file, and when the trainings ran.
 
     python bench/costs.py WORKDIR [--cores 2]
 
-A training's log says when its process started ("job process started X s ago"), each epoch's
-line (time-stamped when the epoch ends, with its seconds) and when everything was saved; its
-benchmark file holds the job's whole wall time. From them, per training:
+WORKDIR is a run's folder (its --directory), of either edition. Each training's timings.json
+(found through cnn_lesson.results) says when its process started, when each epoch began and
+ended, and when everything was saved; its benchmark file holds the job's whole wall time. From
+them, per training:
 
 - startup: the process's start to the first epoch's (Python, imports, data, model, compiling);
 - tracing: the first epoch's seconds beyond the median of the others (building the graphs);
@@ -21,56 +22,45 @@ last; the bench splits the run's wall time along it (`chain_account`).
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
-from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
-from cnn_lesson import claims
+from cnn_lesson import results
+from cnn_lesson.edition import load
+from cnn_lesson.layout import Layout
 
-STAMP = r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) "
-STARTED = re.compile(STAMP + r".*job process started (\d+\.\d+) s ago$", re.MULTILINE)
-# a training's line per epoch, as the claims read it (epoch, seconds), with its time stamp
-EPOCH = re.compile(STAMP + r".*?" + claims.EPOCH_LINE.pattern, re.MULTILINE)
-SAVED = re.compile(STAMP + r".*saved the model, its history and records$", re.MULTILINE)
 PARTS = ("startup", "tracing", "between", "after", "exit")
 
 
-def _time(stamp: str) -> float:
-    return datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S,%f").timestamp()
-
-
-def training_costs(log: Path, benchmark: Path) -> dict:
-    """One training's costs (module docstring), its start and end times, its epochs' seconds."""
-    text = log.read_text()
-    started, age = STARTED.findall(text)[-1]
-    start = _time(started) - float(age)
-    epochs = {int(n): (_time(stamp), float(s)) for stamp, n, s in EPOCH.findall(text)}
-    times = [epochs[n][1] for n in sorted(epochs)]
-    first_end, first_s = epochs[min(epochs)]
-    last_end = epochs[max(epochs)][0]
-    saved = _time(SAVED.findall(text)[-1])
-    wall = float(pd.read_csv(benchmark, sep="\t")["s"].iloc[0])
-    steady = statistics.median(times[1:]) if len(times) > 1 else first_s
-    costs = {"startup": first_end - first_s - start,
-             "tracing": first_s - steady,
-             "between": last_end - (first_end - first_s) - sum(times),
-             "after": saved - last_end,
-             "exit": wall - (saved - start)}
+def training_costs(timings: dict, wall: float) -> dict:
+    """One training's costs (module docstring) from its timings.json and the job's wall time
+    (its benchmark file): its start and end times, its epochs' seconds."""
+    epochs = timings["epochs"]
+    times = [epoch["seconds"] for epoch in epochs]
+    start, first = timings["process_started"], epochs[0]
+    steady = statistics.median(times[1:]) if len(times) > 1 else first["seconds"]
+    costs = {"startup": first["started"] - start,
+             "tracing": first["seconds"] - steady,
+             "between": epochs[-1]["ended"] - first["started"] - sum(times),
+             "after": timings["saved"] - epochs[-1]["ended"],
+             "exit": wall - (timings["saved"] - start)}
     return {**costs, "fixed": sum(costs.values()), "epochs": len(times),
-            "epoch_times": times, "epoch_seconds": sum(times), "steady_epoch": steady, "wall": wall,
-            "start": start, "end": start + wall}
+            "epoch_times": times, "epoch_seconds": sum(times), "steady_epoch": steady,
+            "wall": wall, "threads": timings["threads"], "start": start, "end": start + wall}
 
 
 def run_costs(workdir: Path) -> pd.DataFrame:
-    """Every training of the run in `workdir`, one row each, in the order they started."""
+    """Every training of the run in `workdir` (either edition), one row each, in the order they
+    started."""
     rows = []
-    for log in sorted((workdir / "logs" / "train").rglob("*.log")):
-        run = log.relative_to(workdir / "logs" / "train").with_suffix("")
-        benchmark = workdir / "benchmarks" / "train" / run.with_suffix(".tsv")
-        rows.append({"training": str(run), **training_costs(log, benchmark)})
+    for name, found in results.editions(workdir).items():
+        benchmarks = Path(workdir) / Layout(load(name).FOLDER).benchmarks / "train"
+        for training in found.trainings:
+            wall = float(pd.read_csv(benchmarks / f"{training.name}.tsv", sep="\t")["s"].iloc[0])
+            rows.append({"training": training.name, "edition": name, "model": training.model,
+                         **training_costs(training.timings(), wall)})
     return pd.DataFrame(rows).sort_values("start", ignore_index=True)
 
 
@@ -119,7 +109,7 @@ def chain_account(costs: pd.DataFrame, started: float) -> dict:
 
 def shown(costs: pd.DataFrame) -> pd.DataFrame:
     """The costs as the tables show them: without the times and the list of epochs."""
-    return costs.drop(columns=["start", "end", "epoch_times"])
+    return costs.drop(columns=["start", "end", "epoch_times", "edition", "model"])
 
 
 def summary(costs: pd.DataFrame) -> pd.DataFrame:

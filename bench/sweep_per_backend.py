@@ -20,11 +20,10 @@ import pandas as pd
 import yaml
 
 from benchmark import ROOT, WORK, archive, md5_of
-from cnn_lesson import claims, tables
+from cnn_lesson import claims, results
 from cnn_lesson.editions import cifar10
 from cnn_lesson.workflow.command import snakemake_command
 from cnn_lesson.workflow.installed import INSTALL
-from cnn_lesson.workflow.layout import run_folder
 from cnn_lesson.workflow.machine import cpu
 
 SWEEP = "04_vary_dropout_rate"
@@ -54,17 +53,10 @@ def run(backend: str, seeds: int, cores: int, path: Path) -> Path:
 
 
 def evidence(workdir: Path) -> list[claims.Evidence]:
-    """Each training of the sweep, as the claims read it."""
-    config = yaml.safe_load((workdir / "config" / "config.yaml").read_text())
-    found = []
-    for rate in config["experiments"][0]["dropout"]:
-        for seed in config["seeds"]:
-            run = run_folder("extra_layer", rate, seed)
-            found.append(claims.Evidence(
-                rate, seed, tables.read_history(workdir / "results/train" / run / "history.tsv"),
-                tables.read_json(workdir / "results/evaluate" / run / "metrics.json"),
-                claims.seconds_per_epoch((workdir / "logs/train" / f"{run}.log").read_text())))
-    return found
+    """Each training of the sweep, as the claims read it (through cnn_lesson.results)."""
+    return [claims.Evidence(found.dropout, found.seed, found.history(), found.metrics(),
+                            found.epoch_seconds(), found.model)
+            for found in results.editions(workdir)["cifar10"].finished()]
 
 
 def rows(backend: str, found: list[claims.Evidence]) -> list[dict]:

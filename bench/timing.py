@@ -1,12 +1,11 @@
 """What bench/epoch.py and bench/gpu.py share: the lesson's data size, a timed training and a
 timed validation pass."""
 
-import logging
 import time
 
 import numpy as np
 
-from cnn_lesson import PROGRESS, claims
+from cnn_lesson import claims
 
 
 def dataset(n_train: int = 5000, n_test: int = 10000):
@@ -20,38 +19,16 @@ def dataset(n_train: int = 5000, n_test: int = 10000):
                            synthetic.CLASS_NAMES)
 
 
-class EpochTimes(logging.Handler):
-    """Collects the seconds of each epoch from the training's progress lines."""
-
-    def __init__(self):
-        super().__init__()
-        self.times = []
-
-    def emit(self, record):
-        if hasattr(record, "seconds"):
-            self.times.append(record.seconds)
-
-
-def epoch_times() -> list:
-    """A list that fills with the seconds of each epoch trained from now on, in this process."""
-    handler = EpochTimes()
-    progress = logging.getLogger(PROGRESS)
-    progress.setLevel(logging.INFO)
-    progress.addHandler(handler)
-    return handler.times
-
-
 def timed_fit(data, model: str, dropout: float, threads: int, epochs: int, **options):
     """One training as the `train` job runs it (`cnn_lesson.training.fit`, batch 32, seed 1):
-    the result, the seconds of the whole fit, and the seconds of each epoch."""
+    the result, the seconds of the whole fit, and the seconds of each epoch (its timings)."""
     from cnn_lesson import training
-    from cnn_lesson.experiments import Training
+    from cnn_lesson.settings import Training
 
-    times = epoch_times()
     start = time.perf_counter()
     settings = Training(model, dropout, seed=1, epochs=epochs, batch_size=32)
     trained = training.fit(settings, data, threads=threads, **options)
-    return trained, time.perf_counter() - start, times
+    return trained, time.perf_counter() - start, [epoch["seconds"] for epoch in trained.epochs]
 
 
 def epoch_seconds(times: list, digits: int) -> dict:

@@ -18,16 +18,16 @@ def markdown_line(name: str, alt: str) -> str:
     return f'![](../fig/{name}.png){{alt="{alt.replace(chr(34), chr(39))}"}}'
 
 
-def sample_images(table: pd.DataFrame, data_set: str = "CIFAR-10") -> str:
+def sample_images(table: pd.DataFrame, data_set: str = "CIFAR-10", classes: int = 10) -> str:
     """04_cifar10 (or the edition's sample figure): the grid of training images of `data_set`,
-    from its table (index, label, class_name)."""
+    whose labels name `classes` categories, from its table (index, label, class_name)."""
     counts = table["class_name"].value_counts()
     common = [f"'{name}' ({count})" for name, count in counts.head(2).items()]
     side = round(len(table) ** 0.5)
     grid = f"A {side} by {side} grid" if side * side == len(table) else "A grid"
     return (f"{grid} of the first {len(table)} training images of the {data_set} data set, each "
-            f"labelled with its category; {len(counts)} of the 10 categories appear, most often "
-            f"{' and '.join(common)}.")
+            f"labelled with its category; {len(counts)} of the {classes} categories appear, "
+            f"most often {' and '.join(common)}.")
 
 
 def convolution_matrix(table: pd.DataFrame) -> str:
@@ -48,7 +48,7 @@ def convolution_image(table: pd.DataFrame) -> str:
             f"{values.min():.2f} to {values.max():.2f}, light and dark along horizontal edges.")
 
 
-def training_history(table: pd.DataFrame, metric: str, run: str) -> str:
+def training_history(table: pd.DataFrame, metric: str, shown: str) -> str:
     """04_training_history(_loss)_N: a metric and its validation over the epochs, from the
     figure's table (a row per epoch and seed); the mean over seeds where there are several."""
     train_name, val_name = HISTORY_METRICS[metric]
@@ -57,7 +57,7 @@ def training_history(table: pd.DataFrame, metric: str, run: str) -> str:
     over = f", mean of {seeds} seeds" if seeds > 1 else ""
     best = mean[f"val_{metric}"].idxmin() if metric == "loss" else mean[f"val_{metric}"].idxmax()
     word = "lowest" if metric == "loss" else "highest"
-    return (f"Plot of {train_name} and {val_name} vs epochs for the trained model ({run}, "
+    return (f"Plot of {train_name} and {val_name} vs epochs for the trained model ({shown}, "
             f"{_count(len(mean), 'epoch')}{over}): the {train_name} goes from "
             f"{mean[metric].iloc[0]:.2f} to {mean[metric].iloc[-1]:.2f}, the {val_name} from "
             f"{mean[f'val_{metric}'].iloc[0]:.2f} to {mean[f'val_{metric}'].iloc[-1]:.2f} "

@@ -59,6 +59,7 @@ class TarArchive:
     file: str
     image_shape: tuple[int, int, int] = IMAGE_SHAPE
     checksums_beside = False  # the config always pins them (the schema's defaults)
+    classes = 10  # the format's: batches.meta names ten
 
     def checksums(self, data: dict) -> dict:
         """The checksums the config pins."""
@@ -68,16 +69,17 @@ class TarArchive:
         """What the prepared data is made from, in words."""
         return f"the first {data['n_train']} training images of the archive with md5 {data['md5']}"
 
-    def mismatch(self, path: Path, checksums: dict) -> str | None:
+    def mismatch(self, path: Path, checksums: dict, shown=None, remedy=None) -> str | None:
         """How the archive at `path` differs from `checksums`, as 'has md5 X, not data.md5 Y',
-        or None."""
+        or None (the message that names it says what to do: `shown` and `remedy` are unused)."""
         wrong = checksum_mismatch(hashes(path, "md5", "sha256"), checksums["md5"],
                                   checksums["sha256"])
         return f"has {wrong[0]} {wrong[1]}, not data.{wrong[0]} {wrong[2]}" if wrong else None
 
-    def read(self, path: Path, checksums: dict, n_train: int) -> Dataset:
+    def read(self, path: Path, checksums: dict, n_train: int, shown=None,
+             remedy=None) -> Dataset:
         """The first `n_train` training images and the test split, scaled (the checksums were
-        checked by whoever hands the archive in)."""
+        checked by whoever hands the archive in; its refusals name `path`)."""
         return read_archive(path, n_train, scaled=True)
 
 

@@ -1,10 +1,13 @@
 """Two finished runs side by side (`cnn-lesson compare A B`): the claims' verdicts, flips first;
-each run's test numbers as mean +- sd over seeds and whether they moved beyond the noise; each
+each point's test numbers as mean +- sd over seeds and whether they moved beyond the noise; each
 sweep's chosen rate; the training curves overlaid; what differs between the two (config,
-packages, backend, machine, threads) and the runs only one side has.
+packages, backend, machine, threads) and the trainings only one side has.
 
-A and B are folders holding finished runs: a run's --directory, or a copy of its results/. A
-run is finished where its evaluate job wrote metrics.json. Nothing here trains or imports Keras.
+A and B are results folders (a run's --directory, a copy of its results/, or one edition's
+results folder), read through cnn_lesson.results: each training's model, rate, seed and edition
+come from its own record. A training is finished where its evaluate job wrote metrics.json.
+Every file read that is missing or not of its form is an InputError naming it. Nothing here
+trains or imports Keras.
 """
 
 from __future__ import annotations
@@ -17,79 +20,79 @@ from pathlib import Path
 
 import pandas as pd
 
+from cnn_lesson import layout, results
 from cnn_lesson.claims import READINGS
-from cnn_lesson.edition import EDITIONS, load
+from cnn_lesson.edition import load
 from cnn_lesson.errors import InputError
-from cnn_lesson.workflow.layout import dropout_label
 
 # The one rule that says whether a number moved
 NOISE_RULE = ("a difference is beyond the noise when the means differ by more than twice the "
               "standard error of their difference, sqrt(sd_A^2/n_A + sd_B^2/n_B), over each "
               "side's seeds; with one seed on a side it cannot tell; equal numbers are the same")
 SAME, WITHIN, BEYOND, CANNOT_TELL = "same", "within the noise", "beyond the noise", "cannot tell"
-METRICS = ("test_loss", "test_accuracy")
-CURVES_PER_ROW = 4
-# What provenance.json says of a training's environment and settings that a comparison names
+METRICS = results.METRICS
+# What a training's record says of its environment and settings that a comparison names
 SETTINGS = ("epochs", "batch_size", "validation_split", "validation_batch_size", "patience",
             "data")
+# The tables each side must hold, with the columns read from them
+TABLES = {layout.CLAIMS_TABLE: ("claim", "verdict", "measured"),
+          layout.CHOSEN_TABLE: ("model", "chosen_rate")}
+NUMBERS = ("chosen_rate",)  # columns that hold numbers
+CURVES_PER_ROW = 4
 
 
 @dataclass
 class Side:
-    """One edition's finished runs in one of the folders compared."""
+    """One edition's finished trainings in one of the folders compared."""
 
     label: str
-    results: Path
+    found: results.EditionResults
+
+    @property
+    def trainings(self) -> list[results.Trained]:
+        return self.found.finished()
 
     def runs(self) -> pd.DataFrame:
-        """model, dropout, seed and the test metrics of each finished run."""
-        rows = []
-        for path in sorted(self.results.glob("evaluate/*/dropout-*/seed-*/metrics.json")):
-            seed, dropout, model = path.parent.name, path.parents[1].name, path.parents[2].name
-            values = json.loads(path.read_text())
-            rows.append({"model": model, "dropout": float(dropout.removeprefix("dropout-")),
-                         "seed": int(seed.removeprefix("seed-")),
-                         **{name: float(values[name]) for name in METRICS}})
+        """model, dropout, seed and the test metrics of each finished training."""
+        rows = [{"model": found.model, "dropout": found.dropout, "seed": found.seed,
+                 **{name: found.metrics()[name] for name in METRICS}}
+                for found in self.trainings]
         return pd.DataFrame(rows, columns=["model", "dropout", "seed", *METRICS])
 
-    def table(self, name: str) -> pd.DataFrame | None:
-        path = self.results / name
-        return pd.read_csv(path, sep="\t") if path.is_file() else None
+    def table(self, relative: str) -> pd.DataFrame:
+        """One of the tables a side must hold, checked to have the columns read from it."""
+        path = self.found.table(relative)
+        if not path.exists():
+            raise InputError(f"{path} is missing, so {self.label}'s claims and chosen rates "
+                             f"cannot be compared: make the episode's files in that run first "
+                             f"(its `lesson` and `{layout.RUNS_TABLE}` targets, with the run's "
+                             f"own --directory and --configfile), or compare another.")
+        return results.read_table(path, TABLES[relative],
+                                  tuple(set(NUMBERS) & set(TABLES[relative])))
 
-    def provenance(self) -> list[dict]:
-        return [json.loads(path.read_text())
-                for path in sorted(self.results.glob("train/*/dropout-*/seed-*/provenance.json"))]
-
-    def history(self, model: str, dropout: str) -> list[pd.DataFrame]:
-        return [pd.read_csv(path, sep="\t") for path in
-                sorted(self.results.glob(f"train/{model}/dropout-{dropout}/seed-*/history.tsv"))]
+    def histories(self, point: tuple[str, float]) -> list[pd.DataFrame]:
+        return [found.history() for found in self.trainings if found.point == point]
 
 
-def editions_in(folder: Path) -> dict[str, Path]:
-    """{edition: its results folder} for each edition with a finished run under `folder` (a
-    run's --directory, or its results/)."""
-    top = folder / "results" if (folder / "results").is_dir() else folder
-    found = {}
-    for name in EDITIONS:
-        results = top / load(name).FOLDER if load(name).FOLDER else top
-        if any(results.glob("evaluate/*/dropout-*/seed-*/metrics.json")):
-            found[name] = results
+def finished_editions(folder: Path) -> dict[str, results.EditionResults]:
+    """The editions of which `folder` holds a finished training; InputError where none."""
+    if not folder.is_dir():
+        raise InputError(f"{folder} is not a folder: give a run's folder (its --directory) "
+                         f"or a copy of its results/.")
+    found = {name: held for name, held in results.editions(folder).items() if held.finished()}
+    if not found:
+        raise InputError(f"{folder} holds no finished run (no training with its "
+                         f"{layout.METRICS} under it): give a run's folder (its --directory) or "
+                         f"a copy of its results/, after the run has finished.")
     return found
 
 
 def pairs(a: Path, b: Path) -> list[tuple[str, Side, Side]]:
-    """(edition, A's side, B's side) for each edition to compare; InputError for a folder with no
-    finished run, or two folders of different editions."""
-    found = {}
-    for folder in (a, b):
-        if not folder.is_dir():
-            raise InputError(f"{folder} is not a folder: give a run's folder (its --directory) "
-                             f"or a copy of its results/.")
-        found[folder] = editions_in(folder)
-        if not found[folder]:
-            raise InputError(f"{folder} holds no finished run (no results/evaluate/.../"
-                             f"metrics.json under it): give a run's folder (its --directory) or "
-                             f"a copy of its results/, after the run has finished.")
+    """(edition, A's side, B's side) for each edition to compare; InputError for one folder
+    given twice, a folder with no finished run, or two folders of different editions."""
+    if a.resolve() == b.resolve():
+        raise InputError(f"{a} and {b} are the same folder: give two runs' folders.")
+    found = {folder: finished_editions(folder) for folder in (a, b)}
     common = sorted(set(found[a]) & set(found[b]))
     if not common:
         raise InputError(f"{a} holds runs of {', '.join(found[a])} and {b} of "
@@ -116,7 +119,7 @@ def mean_sd(values: list[float]) -> str:
 
 
 def compare_runs(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
-    """A row per (model, rate) and metric both sides hold: each side's mean +- sd, the
+    """A row per point (model, rate) and metric both sides hold: each side's mean +- sd, the
     difference B - A, the noise verdict and the better side."""
     rows = []
     for (model, dropout), ours in a.groupby(["model", "dropout"]):
@@ -139,7 +142,7 @@ def compare_runs(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
 
 
 def only_one_side(a: pd.DataFrame, b: pd.DataFrame) -> list[str]:
-    """The runs (model, rate, seed) only one side holds, in words."""
+    """The trainings (model, rate, seed) only one side holds, in words."""
     ours = set(zip(a["model"], a["dropout"], a["seed"]))
     theirs = set(zip(b["model"], b["dropout"], b["seed"]))
     return [f"{side} only: {model} dropout {dropout:g} seed {seed}"
@@ -153,35 +156,36 @@ def timed_claims(edition) -> set[str]:
             if getattr(claim, "reading", None) == READINGS["speed"]}
 
 
-def compare_claims(a: pd.DataFrame | None, b: pd.DataFrame | None, timed: set[str]):
-    """Each claim's verdict in A and in B, flips first."""
+def compare_claims(a: pd.DataFrame, b: pd.DataFrame, timed: set[str]) -> pd.DataFrame:
+    """Each claim's verdict in A and in B, flips first; a claim only one side holds flips."""
     columns = ["claim", "A", "B", "flipped", "timed", "measured A", "measured B"]
-    if a is None or b is None:
-        return pd.DataFrame(columns=columns)
-    both = a.merge(b, on="claim", suffixes=(" A", " B"))
+    both = a.merge(b, on="claim", how="outer", suffixes=(" A", " B"), sort=False)
     table = pd.DataFrame({
-        "claim": both["claim"], "A": both["verdict A"], "B": both["verdict B"],
-        "flipped": both["verdict A"] != both["verdict B"],
+        "claim": both["claim"], "A": both["verdict A"].fillna("-"),
+        "B": both["verdict B"].fillna("-"),
+        "flipped": both["verdict A"].fillna("-") != both["verdict B"].fillna("-"),
         "timed": both["claim"].isin(timed),
-        "measured A": both["measured A"], "measured B": both["measured B"]})
+        "measured A": both["measured A"].fillna("-"), "measured B": both["measured B"].fillna("-")})
     return table.sort_values("flipped", ascending=False, kind="stable")[columns]
 
 
-def compare_chosen(a: pd.DataFrame | None, b: pd.DataFrame | None) -> pd.DataFrame:
+def compare_chosen(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     """Each sweep's chosen rate in A and in B."""
-    if a is None or b is None:
-        return pd.DataFrame(columns=["model", "A", "B"])
     both = a.merge(b, on="model", suffixes=(" A", " B"))
     return pd.DataFrame({"model": both["model"], "A": both["chosen_rate A"],
                          "B": both["chosen_rate B"]})
 
 
-def environment_of(records: list[dict]) -> dict[str, str]:
+def environment_of(trainings: list[results.Trained]) -> dict[str, str]:
     """What the trainings of one side ran with: each field, its values joined where they vary."""
     fields: dict[str, set[str]] = {}
-    for record in records:
-        values = {**{f"environment.{key}": value for key, value in record["environment"].items()},
-                  **{f"run.{key}": record["run"].get(key) for key in SETTINGS},
+    for found in trainings:
+        record, environment = found.record, found.record.get("environment")
+        if not isinstance(environment, dict) or not isinstance(record.get("workflow"), dict):
+            raise InputError(f"{found.file(layout.PROVENANCE)} lacks its environment or "
+                             f"workflow: {results.MEND}.")
+        values = {**{f"environment.{key}": value for key, value in environment.items()},
+                  **{f"training.{key}": found.settings.get(key) for key in SETTINGS},
                   "config_digest": record.get("config_digest"),
                   "workflow.commit": record["workflow"].get("commit")}
         for key, value in values.items():
@@ -189,8 +193,8 @@ def environment_of(records: list[dict]) -> dict[str, str]:
     return {key: ", ".join(sorted(values)) for key, values in fields.items()}
 
 
-def compare_environments(a: list[dict], b: list[dict]) -> pd.DataFrame:
-    """The fields of the trainings' provenance that differ between the sides."""
+def compare_environments(a: list[results.Trained], b: list[results.Trained]) -> pd.DataFrame:
+    """The fields of the trainings' records that differ between the sides."""
     ours, theirs = environment_of(a), environment_of(b)
     rows = [{"what": key, "A": ours.get(key, "-"), "B": theirs.get(key, "-")}
             for key in sorted(set(ours) | set(theirs)) if ours.get(key) != theirs.get(key)]
@@ -199,7 +203,7 @@ def compare_environments(a: list[dict], b: list[dict]) -> pd.DataFrame:
 
 @dataclass
 class Comparison:
-    """One edition's runs in A and in B, compared."""
+    """One edition's trainings in A and in B, compared."""
 
     edition: str
     a: Side
@@ -209,10 +213,12 @@ class Comparison:
     claims: pd.DataFrame
     chosen: pd.DataFrame
     environments: pd.DataFrame
+    # each point both sides hold: the histories of its seeds on each side
+    curves: dict[tuple[str, float], tuple[list[pd.DataFrame], list[pd.DataFrame]]]
 
     def reasons(self) -> list[str]:
         """Why the two differ (empty: they agree): verdicts that flip (timings aside), numbers
-        beyond the noise, runs only one side holds."""
+        beyond the noise, trainings only one side holds."""
         flips = self.claims[self.claims["flipped"] & ~self.claims["timed"]]
         moved = self.runs[self.runs["noise"] == BEYOND]
         return ([f"claim {row.claim}: {row.A} in A, {row.B} in B" for row in flips.itertuples()]
@@ -222,17 +228,21 @@ class Comparison:
 
 
 def compare(a: Path, b: Path) -> list[Comparison]:
-    """Each edition both folders hold, compared."""
+    """Each edition both folders hold, compared: every file read first, so that a bad one stops
+    it before anything is written."""
     found = []
     for name, ours, theirs in pairs(Path(a), Path(b)):
         runs_a, runs_b = ours.runs(), theirs.runs()
+        claims = [side.table(layout.CLAIMS_TABLE) for side in (ours, theirs)]
+        chosen = [side.table(layout.CHOSEN_TABLE) for side in (ours, theirs)]
+        runs = compare_runs(runs_a, runs_b)
+        shown = runs[["model", "dropout"]].drop_duplicates().itertuples(index=False)
+        curves = {tuple(point): (ours.histories(tuple(point)), theirs.histories(tuple(point)))
+                  for point in shown}
         found.append(Comparison(
-            name, ours, theirs, compare_runs(runs_a, runs_b), only_one_side(runs_a, runs_b),
-            compare_claims(ours.table("lesson/claims.tsv"), theirs.table("lesson/claims.tsv"),
-                           timed_claims(load(name))),
-            compare_chosen(ours.table("tables/chosen_dropout.tsv"),
-                           theirs.table("tables/chosen_dropout.tsv")),
-            compare_environments(ours.provenance(), theirs.provenance())))
+            name, ours, theirs, runs, only_one_side(runs_a, runs_b),
+            compare_claims(*claims, timed_claims(load(name))), compare_chosen(*chosen),
+            compare_environments(ours.trainings, theirs.trainings), curves))
     return found
 
 
@@ -253,10 +263,10 @@ def markdown(comparisons: list[Comparison], a: Path, b: Path) -> str:
         lines += [f"## {found.edition}", "",
                   (f"They differ: {'; '.join(reasons)}." if reasons else
                    "They agree: no verdict flips, no number moved beyond the noise, the same "
-                   "runs on both sides.") + chosen_note(found.chosen), "",
+                   "trainings on both sides.") + chosen_note(found.chosen), "",
                   "### The claims, flips first", "", markdown_table(found.claims), "",
                   f"### Test numbers ({NOISE_RULE})", "", markdown_table(found.runs), "",
-                  "### Runs only one side holds", "",
+                  "### Trainings only one side holds", "",
                   "\n".join(f"- {run}" for run in found.only) or "(none)", "",
                   "### Each sweep's chosen rate", "", markdown_table(found.chosen), "",
                   "### What differs in what made them", "", markdown_table(found.environments),
@@ -273,47 +283,43 @@ def chosen_note(chosen: pd.DataFrame) -> str:
                    moved.itertuples())
 
 
-def draw_curves(found: Comparison, path: Path) -> None:
-    """Each run both sides hold: validation loss per epoch, mean over seeds, A and B overlaid."""
+def curves_figure(found: Comparison):
+    """Each point both sides hold: validation loss per epoch, mean over seeds, A and B
+    overlaid."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    shown = list(found.runs[["model", "dropout"]].drop_duplicates().itertuples(index=False))
-    columns = min(max(len(shown), 1), CURVES_PER_ROW)
-    rows = max(math.ceil(len(shown) / columns), 1)
+    columns = min(max(len(found.curves), 1), CURVES_PER_ROW)
+    rows = max(math.ceil(len(found.curves) / columns), 1)
     fig, axes = plt.subplots(rows, columns, figsize=(4 * columns, 3.2 * rows), squeeze=False)
-    for axis in axes.flat[len(shown):]:
+    for axis in axes.flat[len(found.curves):]:
         axis.set_visible(False)
-    for axis, (model, dropout) in zip(axes.flat, shown):
-        for side, style in ((found.a, "-"), (found.b, "--")):
-            histories = side.history(model, dropout_label(dropout))
+    for axis, ((model, dropout), sides) in zip(axes.flat, found.curves.items()):
+        for label, histories, style in (("A", sides[0], "-"), ("B", sides[1], "--")):
             if histories:
                 mean = pd.concat(histories).groupby(level=0)["val_loss"].mean()
-                axis.plot(range(1, len(mean) + 1), mean, style, label=side.label)
+                axis.plot(range(1, len(mean) + 1), mean, style, label=label)
         axis.set_title(f"{model}, dropout {dropout:g}")
         axis.set_xlabel("epoch")
         axis.set_ylabel("validation loss")
         if axis.get_lines():
             axis.legend()
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    return fig
 
 
-def write(comparisons: list[Comparison], a: Path, b: Path, out: Path) -> str:
-    """Write the comparison under `out` (Markdown, a TSV per table, JSON, curves per edition);
-    return the Markdown."""
-    out.mkdir(parents=True, exist_ok=True)
-    text = markdown(comparisons, a, b)
-    (out / "compare.md").write_text(text)
+def outputs(comparisons: list[Comparison], a: Path, b: Path) -> dict[str, object]:
+    """What `cnn-lesson compare` writes, by file name: the Markdown, a TSV per table and the
+    curves per edition, and compare.json (what differs)."""
+    files: dict[str, object] = {"compare.md": markdown(comparisons, a, b)}
     summary = {}
     for found in comparisons:
         prefix = f"{found.edition}_" if len(comparisons) > 1 else ""
         for name in ("runs", "claims", "chosen", "environments"):
-            getattr(found, name).to_csv(out / f"{prefix}{name}.tsv", sep="\t", index=False)
-        draw_curves(found, out / f"{prefix}curves.png")
+            files[f"{prefix}{name}.tsv"] = getattr(found, name).to_csv(sep="\t", index=False)
+        files[f"{prefix}curves.png"] = curves_figure(found)
         summary[found.edition] = {"differs": found.reasons(), "only": found.only}
-    (out / "compare.json").write_text(json.dumps(summary, indent=2) + "\n")
-    return text
+    files["compare.json"] = json.dumps(summary, indent=2) + "\n"
+    return files

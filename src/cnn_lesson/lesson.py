@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from types import ModuleType
-
 import keras
 import numpy as np
 import pandas as pd
 from keras import layers
 
 from cnn_lesson.claims import ModelFacts
+from cnn_lesson.edition import Edition
 from cnn_lesson.models import build_model, summary_text
 
 
-def episode_models(edition: ModuleType) -> dict[str, keras.Model]:
+def episode_models(edition: Edition) -> dict[str, keras.Model]:
     """Every model the parameter table covers, freshly built, exercises first."""
     built = edition.exercise_models()
     for name, model, dropout in edition.SUMMARIES:
@@ -21,7 +20,7 @@ def episode_models(edition: ModuleType) -> dict[str, keras.Model]:
     return built
 
 
-def parameter_table(edition: ModuleType) -> pd.DataFrame:
+def parameter_table(edition: Edition) -> pd.DataFrame:
     """Every layer and total of every model, next to what the episode prints, and where it errs."""
     rows = []
     for name, model in episode_models(edition).items():
@@ -65,7 +64,7 @@ def _cell(value) -> str:
     return str(value)
 
 
-def model_summaries(edition: ModuleType) -> dict[str, str]:
+def model_summaries(edition: Edition) -> dict[str, str]:
     """`model.summary()` of each model of the episode, each built in a fresh Keras session."""
     texts = {}
     for name, model, dropout in edition.SUMMARIES:
@@ -74,25 +73,32 @@ def model_summaries(edition: ModuleType) -> dict[str, str]:
     return texts
 
 
-def model_facts(edition: ModuleType, parameters: pd.DataFrame) -> ModelFacts:
+def model_facts(edition: Edition, parameters: pd.DataFrame) -> ModelFacts:
     """What the episode's claims about its models are checked against: the totals and the small
     model's layers from the parameter table (parameters.tsv, as parameter_table makes it), and
-    the shapes around the small model's Flatten and the dropout model's Dropout, built anew."""
+    the shapes around the small model's Flatten and the dropout model's Dropout, built anew,
+    where the edition summarises a model named `small` and one named `dropout` (its claims about
+    them say they need them: cnn_lesson.edition checks)."""
     totals = parameters[parameters["layer"].astype(str) == "total"].set_index("model")
     small = parameters[(parameters["model"] == "small")
                        & (parameters["layer"].astype(str) != "total")]
-    summaries = {name: (model, rate) for name, model, rate in edition.SUMMARIES}
-    flatten = _layer(build_model(*summaries["small"], edition=edition.NAME), layers.Flatten)
-    dropout = _layer(build_model(*summaries["dropout"], edition=edition.NAME), layers.Dropout)
+    flatten = _layer(edition, "small", layers.Flatten)
+    dropout = _layer(edition, "dropout", layers.Dropout)
     return ModelFacts(
         totals={name: int(count) for name, count in totals["parameters"].items()},
         small_layers=[(kind, int(count)) for kind, count in zip(small["type"],
                                                                 small["parameters"])],
-        small_flatten_input=tuple(flatten.input.shape[1:]),
-        dropout_shapes=(tuple(dropout.input.shape[1:]), tuple(dropout.output.shape[1:])),
-        dropout_parameters=dropout.count_params())
+        small_flatten_input=tuple(flatten.input.shape[1:]) if flatten else None,
+        dropout_shapes=(tuple(dropout.input.shape[1:]), tuple(dropout.output.shape[1:]))
+        if dropout else None,
+        dropout_parameters=dropout.count_params() if dropout else None)
 
 
-def _layer(model: keras.Model, kind: type) -> keras.layers.Layer:
-    """The first layer of `model` of the type `kind`."""
-    return next(layer for layer in model.layers if isinstance(layer, kind))
+def _layer(edition: Edition, summary: str, kind: type) -> keras.layers.Layer | None:
+    """The first layer of the type `kind` of the model the edition summarises as `summary`,
+    built anew; None where it summarises none by that name or the model has no such layer."""
+    for name, model, rate in edition.SUMMARIES:
+        if name == summary:
+            built = build_model(model, rate, edition=edition.NAME)
+            return next((layer for layer in built.layers if isinstance(layer, kind)), None)
+    return None

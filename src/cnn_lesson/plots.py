@@ -31,9 +31,11 @@ def history_figure(history: pd.DataFrame, metrics: list[str]) -> Figure:
     return figure
 
 
-def dropout_figure(table: pd.DataFrame, chosen: pd.DataFrame | None = None) -> Figure:
+def dropout_figure(table: pd.DataFrame, chosen: pd.DataFrame | None = None,
+                   label: str | None = None) -> Figure:
     """Test loss against dropout rate; with several seeds, the mean and a band of one SD. With
-    `chosen` (tables.chosen_rates), the title names each model's rate and its ties."""
+    `chosen` (tables.chosen_rates), the title names each model's rate and its ties; `label`
+    names the y axis in an episode's words (else `test_loss`)."""
     figure = Figure(figsize=(6.4, 4.8))
     axes = figure.subplots()
     if table.empty:
@@ -47,6 +49,8 @@ def dropout_figure(table: pd.DataFrame, chosen: pd.DataFrame | None = None) -> F
                  errorbar="sd" if several_seeds else None)
     if chosen is not None:
         axes.set_title("\n".join(chosen_title(row) for row in chosen.itertuples()), fontsize=9)
+    if label:
+        axes.set_ylabel(label)
     figure.tight_layout()
     return figure
 

@@ -1,13 +1,13 @@
-"""Gather every run's history, test metrics and environment into the workflow's tables."""
+"""Gather every training's history, test metrics and environment into the workflow's tables."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from cnn_lesson.results import Trained
 
 METRICS = ["loss", "accuracy", "val_loss", "val_accuracy", "test_loss", "test_accuracy"]
 CHOSEN_COLUMNS = ["model", "chosen_rate", "chosen_on", "seeds", "val_loss_mean", "val_loss_sd",
@@ -17,33 +17,29 @@ RUN_COLUMNS = ["model", "dropout", "seed", "epochs", "parameters", "loss", "accu
                "val_loss", "val_accuracy", "test_loss", "test_accuracy"]
 
 
-def read_history(path: Path) -> pd.DataFrame:
-    """A history table written by the train rule, indexed by epoch."""
-    return pd.read_csv(path, sep="\t", index_col="epoch")
-
-
-def run_row(run: dict, history: pd.DataFrame, metrics: dict) -> dict:
-    """One line of runs.tsv: the run, its final-epoch metrics and its test metrics."""
+def run_row(found: Trained, sweep: bool) -> dict:
+    """One line of runs.tsv: the training, its final-epoch metrics and its test metrics."""
+    history, metrics = found.history(), found.metrics()
     final = history.iloc[-1]
-    return {"model": run["model"], "dropout": run["dropout"], "seed": run["seed"],
+    return {"model": found.model, "dropout": found.dropout, "seed": found.seed,
             "epochs": len(history), "parameters": metrics["parameters"],
             **{name: final[name] for name in ("loss", "accuracy", "val_loss", "val_accuracy")},
             "test_loss": metrics["test_loss"], "test_accuracy": metrics["test_accuracy"],
-            "sweep": run["sweep"]}
+            "sweep": sweep}
 
 
-def runs_table(runs: list[dict], histories: list[Path], metrics: list[Path],
-               provenances: list[Path]) -> pd.DataFrame:
-    """Every run, in config order, from its history TSV, metrics JSON and provenance record.
+def runs_table(trainings: list[Trained], sweeps: list) -> pd.DataFrame:
+    """Every training of `trainings`, in their order, from its history, metrics and record;
+    `sweeps` holds the points (model, rate) of the experiments of several rates.
 
-    `environment` names the environment each run was made in (provenance.environment_id); the
-    fields on which the runs' environments differ (threads, a library's version, the CPU...)
-    follow as columns of their own, so runs that cannot be compared digit for digit say so.
+    `environment` names the environment each was made in (provenance.environment_id); the
+    fields on which the environments differ (threads, a library's version, the CPU...) follow as
+    columns of their own, so trainings that cannot be compared digit for digit say so.
     """
-    rows = [run_row(run, read_history(history), read_json(metric))
-            for run, history, metric in zip(runs, histories, metrics, strict=True)]
+    swept = {(model, float(rate)) for model, rate in sweeps}
+    rows = [run_row(found, found.point in swept) for found in trainings]
     table = pd.DataFrame(rows, columns=RUN_COLUMNS + ["sweep"])
-    records = [read_json(path) for path in provenances]
+    records = [found.record for found in trainings]
     table["environment"] = [record["environment_id"] for record in records]
     environments = pd.DataFrame([record["environment"] for record in records])
     for field in differing_fields(environments):
@@ -52,25 +48,21 @@ def runs_table(runs: list[dict], histories: list[Path], metrics: list[Path],
 
 
 def differing_fields(environments: pd.DataFrame) -> list[str]:
-    """The columns of `environments` (one row per run) that do not hold one value throughout."""
+    """The columns of `environments` (one row per training) that do not hold one value
+    throughout."""
     return [field for field in environments if environments[field].astype(str).nunique() > 1]
 
 
-def environments_table(provenances: list[Path]) -> pd.DataFrame:
-    """Each environment the runs were made in, once: a row per field, a column per environment
-    (most runs first), and a last row counting its runs."""
-    records = [read_json(path) for path in provenances]
+def environments_table(trainings: list[Trained]) -> pd.DataFrame:
+    """Each environment the trainings were made in, once: a row per field, a column per
+    environment (most trainings first), and a last row counting its trainings."""
+    records = [found.record for found in trainings]
     # equal ids, equal environments (provenance.environment_id)
     environments = {record["environment_id"]: record["environment"] for record in records}
     counts = Counter(record["environment_id"] for record in records)
     table = pd.DataFrame({found: {**environments[found], "runs": runs}
                           for found, runs in counts.most_common()})
     return table.rename_axis("field").reset_index()
-
-
-def read_json(path: Path) -> dict:
-    """A JSON file's content (metrics.json, provenance.json)."""
-    return json.loads(Path(path).read_text())
 
 
 def dropout_table(runs: pd.DataFrame) -> pd.DataFrame:
@@ -83,7 +75,7 @@ def dropout_table(runs: pd.DataFrame) -> pd.DataFrame:
 
 def mean_and_sd(table: pd.DataFrame, keys: list[str], metrics: list[str]) -> pd.DataFrame:
     """Per group of `keys`: the number of seeds, each metric's mean and standard deviation, and
-    how many environments the group's runs were made in (above 1, the mean mixes runs that
+    how many environments the group's trainings were made in (above 1, the mean mixes ones that
     cannot be compared digit for digit)."""
     grouped = table.groupby(keys, sort=False)
     summary = grouped[metrics].agg(["mean", "std"])
@@ -136,15 +128,16 @@ def _chosen_on(validation_split: float) -> str:
     return "test loss (the lesson's way: its validation data is the test split)"
 
 
-def grid_table(runs: list[dict], histories: list[pd.DataFrame],
-               labels: dict[str, str]) -> pd.DataFrame:
+def grid_table(trainings: list[Trained], labels: dict[str, str]) -> pd.DataFrame:
     """A grid search, one training per point and seed, scored as keras_tuner scores a trial
     (the training's lowest validation loss): per point (model, rate), the mean and standard
     deviation of the score over seeds, best first. `labels` names each model's hyperparameters."""
-    table = pd.DataFrame({"model": [run["model"] for run in runs],
-                          "dropout_rate": [run["dropout"] for run in runs],
+    histories = [found.history() for found in trainings]
+    table = pd.DataFrame({"model": [found.model for found in trainings],
+                          "dropout_rate": [found.dropout for found in trainings],
                           "score": [float(history["val_loss"].min()) for history in histories],
-                          "best_epoch": [int(history["val_loss"].idxmin()) for history in histories]})
+                          "best_epoch": [int(history["val_loss"].idxmin())
+                                         for history in histories]})
     grouped = table.groupby(["model", "dropout_rate"], sort=False)
     points = grouped.agg(seeds=("score", "size"), score_mean=("score", "mean"),
                          score_sd=("score", "std"), best_epoch=("best_epoch", "median"))

@@ -17,7 +17,7 @@ import pandas as pd
 
 from cnn_lesson import PROGRESS, backend
 from cnn_lesson.data import Dataset
-from cnn_lesson.experiments import Training, training_images
+from cnn_lesson.settings import Training, training_images
 from cnn_lesson.files import write_atomically
 from cnn_lesson.models import build_model, compile_model, summary_text
 
@@ -28,33 +28,39 @@ STEPS_PER_EXECUTION = 32
 
 
 class EpochLog(keras.callbacks.Callback):
-    """One line per epoch, to the log and the terminal: the run, the epoch, its losses and time
-    (history.tsv has every metric)."""
+    """One line per epoch, to the log and the terminal: the training, the epoch, its losses and
+    time (history.tsv has every metric); and when each epoch began and ended, appended to
+    `timings` (a training's timings.json holds them)."""
 
-    def __init__(self, run: str, epochs: int):
+    def __init__(self, name: str, epochs: int, timings: list[dict]):
         super().__init__()
-        self.run, self.epochs = run, epochs
-        self.started = 0.0
+        self.name, self.epochs, self.timings = name, epochs, timings
+        self.started = self.started_at = 0.0
 
     def on_epoch_begin(self, epoch, logs=None):
-        self.started = time.perf_counter()
+        self.started, self.started_at = time.perf_counter(), time.time()
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
         seconds = time.perf_counter() - self.started
-        progress.info("%s  epoch %d/%d  loss %.4f  val_loss %.4f  %.1f s", self.run, epoch + 1,
+        self.timings.append({"epoch": epoch + 1, "started": self.started_at,
+                             "ended": self.started_at + seconds, "seconds": seconds})
+        progress.info("%s  epoch %d/%d  loss %.4f  val_loss %.4f  %.1f s", self.name, epoch + 1,
                       self.epochs, logs.get("loss", float("nan")),
-                      logs.get("val_loss", float("nan")), seconds,
-                      extra={"seconds": seconds})  # unrounded, for bench/
+                      logs.get("val_loss", float("nan")), seconds)
 
 
 @dataclass
 class Trained:
-    """A fitted model, its history (one row per epoch) and its summary from before training."""
+    """A fitted model, its history (one row per epoch), its summary from before training, when
+    each epoch began and ended (those before a resume from its checkpoint) and the epochs it
+    resumed after (0: none)."""
 
     model: keras.Model
     history: pd.DataFrame
     summary: str
+    epochs: list[dict]
+    resumed_after: int = 0
 
 
 def validation_data(data: Dataset, split: float):
@@ -82,13 +88,14 @@ def fit(settings: Training, data: Dataset, threads: int, checkpoint: Path | None
     compile_model(model, steps_per_execution)
     store = Checkpoint(checkpoint, {"settings": settings.fingerprint(),
                                     "arrays": _arrays_digest(x_train, y_train, x_val, y_val)})
-    history = store.load(model, epochs)
+    history, timings = store.load(model, epochs)
+    resumed_after = len(history)
     log.info("training %s (dropout %s, seed %d) on %d images, validating on %d %s, "
              "for %d epochs, batch size %d", settings.model, settings.dropout, seed,
              len(x_train), len(x_val),
              "held-out training images" if settings.validation_split else "test images", epochs,
              batch_size)
-    callbacks = [EpochLog(f"train {settings.name}", epochs)]
+    callbacks = [EpochLog(f"train {settings.name}", epochs, timings)]
     train = backend.Batches(x_train, y_train, batch_size)
     validation = backend.Batches(x_val, y_val,
                                  settings.validation_batch_size or batch_size).validation()
@@ -103,12 +110,21 @@ def fit(settings: Training, data: Dataset, threads: int, checkpoint: Path | None
                            initial_epoch=epoch, epochs=epoch + 1, shuffle=False, verbose=0,
                            callbacks=callbacks)
         history = pd.concat([history, pd.DataFrame(result.history)], ignore_index=True)
-        store.save(model, history)
+        store.save(model, history, timings)
     if stops_early(history, settings.patience):
         log.info("stopped early after epoch %d: val_loss has not improved for %d epochs",
                  len(history), settings.patience)
     history.index = pd.RangeIndex(1, len(history) + 1, name="epoch")
-    return Trained(model, history, summary)
+    return Trained(model, history, summary, timings, resumed_after)
+
+
+def timings(trained: Trained, threads: int, process_started: float, saved: float) -> dict:
+    """A training's timings.json: when its process started, when each epoch began and ended
+    (seconds since the epoch; those before a resume kept from its checkpoint), the epochs it
+    resumed after, when it saved its results, and its threads. Timings differ from run to run:
+    no table or figure holds them, only the claim about training speed and the bench."""
+    return {"process_started": process_started, "resumed_after": trained.resumed_after,
+            "epochs": trained.epochs, "saved": saved, "threads": threads}
 
 
 def stops_early(history: pd.DataFrame, patience: int | None) -> bool:
@@ -161,26 +177,28 @@ class Checkpoint:
         self.folder = Path(folder) if folder else None
         self.fingerprint = fingerprint
 
-    def load(self, model: keras.Model, epochs: int) -> pd.DataFrame:
-        """The history to continue from, its state set into `model`; empty to start over."""
+    def load(self, model: keras.Model, epochs: int) -> tuple[pd.DataFrame, list[dict]]:
+        """The history to continue from and its epochs' timings, its state set into `model`;
+        both empty to start over."""
         if self.folder is None or not (self.folder / "state.json").exists():
-            return pd.DataFrame()
+            return pd.DataFrame(), []
         try:
             state = json.loads((self.folder / "state.json").read_text())
             if not isinstance(state, dict):
                 raise ValueError(f"state.json holds a {type(state).__name__}, not an object")
             if state["fingerprint"] != self.fingerprint or state["epoch"] > epochs:
                 log.info("checkpoint in %s is of another training; starting over", self.folder)
-                return pd.DataFrame()
+                return pd.DataFrame(), []
             _set_state(model, self.folder / f"epoch-{state['epoch']}.npz")
         except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as error:
             log.warning("checkpoint in %s is unreadable (%s); starting over", self.folder, error)
-            return pd.DataFrame()
+            return pd.DataFrame(), []
         log.info("resuming from the checkpoint after epoch %d in %s", state["epoch"], self.folder)
-        return pd.DataFrame(state["history"])
+        return pd.DataFrame(state["history"]), list(state.get("timings", []))
 
-    def save(self, model: keras.Model, history: pd.DataFrame) -> None:
-        """Keep the state after epoch len(history); the previous epoch's stays until then."""
+    def save(self, model: keras.Model, history: pd.DataFrame, timings: list[dict]) -> None:
+        """Keep the state after epoch len(history), with its epochs' timings; the previous
+        epoch's stays until then."""
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -188,7 +206,7 @@ class Checkpoint:
         arrays = [variable.numpy() for variable in _state_variables(model)]
         write_atomically(self.folder / f"epoch-{epoch}.npz", lambda path: np.savez(path, *arrays))
         state = {"fingerprint": self.fingerprint, "epoch": epoch,
-                 "history": history.to_dict(orient="list")}
+                 "history": history.to_dict(orient="list"), "timings": timings}
         write_atomically(self.folder / "state.json",
                          lambda path: Path(path).write_text(json.dumps(state)))
         for old in self.folder.glob("epoch-*"):

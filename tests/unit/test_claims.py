@@ -207,7 +207,9 @@ def test_the_model_claims_find_the_episodes_one_wrong_total():
     assert set(verdicts.values()) == {HOLDS}
 
 
-def test_the_seconds_of_each_epoch_are_read_from_a_trainings_log():
+def test_each_epoch_is_timed_as_data_and_its_line_keeps_its_wording():
+    """The claim about speed reads each epoch's seconds from the training's timings, never from
+    its log: the callback records them, and the terminal's line keeps its words."""
     from cnn_lesson.training import EpochLog
 
     stream = io.StringIO()
@@ -216,15 +218,20 @@ def test_the_seconds_of_each_epoch_are_read_from_a_trainings_log():
     progress = logging.getLogger(PROGRESS)
     progress.addHandler(handler)
     progress.setLevel(logging.INFO)
+    timings = []
     try:
-        epochs = EpochLog("train base/dropout-0.00/seed-1", 2)
-        for epoch in (0, 1, 1):  # the second epoch logged twice: resumed after a kill
+        epochs = EpochLog("train base/dropout-0.00/seed-1", 2, timings)
+        for epoch in (0, 1):
             epochs.on_epoch_begin(epoch)
             epochs.on_epoch_end(epoch, {"loss": 1.0, "val_loss": 1.1})
     finally:
         progress.removeHandler(handler)
-    seconds = claims.seconds_per_epoch(stream.getvalue())
-    assert len(seconds) == 2 and all(value >= 0 for value in seconds)
+    assert [timing["epoch"] for timing in timings] == [1, 2]
+    assert all(t["ended"] - t["started"] == pytest.approx(t["seconds"], abs=1e-5)
+               for t in timings)
+    assert "train base/dropout-0.00/seed-1  epoch 2/2  loss 1.0000  val_loss 1.1000" in \
+        stream.getvalue()
+    assert claims.epoch_seconds([t["seconds"] for t in timings]) == timings[1]["seconds"]
 
 
 # ------------------------------------------------------------ the Dollar Street 10 edition

@@ -233,3 +233,50 @@ def test_a_record_that_changed_after_the_files_stops_the_download(server, dollar
 def test_an_unreachable_record_says_what_to_do(server, dollar_street, tmp_path):
     with pytest.raises(InputError, match=r"answered HTTP 404.*Pin the files' md5"):
         fetch_zip(server, tmp_path, record="/nothing-here")
+
+
+def bad_zip(kind: str, path) -> dict:
+    """A zip of the Dollar Street 10 files with one thing wrong, written to `path`; its md5."""
+    from cnn_lesson import synthetic
+
+    arrays = synthetic.dollar_street_arrays(8, 4)
+    if kind == "float images":
+        arrays["train_images.npy"] = arrays["train_images.npy"] / 255.0
+    elif kind == "labels of another count":
+        arrays["test_labels.npy"] = arrays["test_labels.npy"][:-1]
+    elif kind == "a missing file":
+        del arrays["train_labels.npy"]
+    elif kind == "no test image":
+        arrays["test_images.npy"] = arrays["test_images.npy"][:0]
+        arrays["test_labels.npy"] = arrays["test_labels.npy"][:0]
+    md5 = synthetic.write_npy_zip(path, arrays)
+    if kind == "not a zip":
+        path.write_bytes(b"this is not a zip" * 10)
+    return md5
+
+
+@pytest.mark.parametrize("kind, fragment", [
+    ("float images", "train_images.npy holds float64 values"),
+    ("labels of another count", "test_labels.npy holds an array of shape (3,) for 4 images"),
+    ("a missing file", "must hold exactly train_images.npy"),
+    ("no test image", "test_images.npy holds no image"),
+    ("not a zip", "not a readable zip"),
+])
+def test_a_bad_local_copy_is_named_as_given_with_what_to_do_and_nothing_kept(tmp_path, kind,
+                                                                            fragment):
+    """data.archive's file, whose md5 the user pinned: refused naming it as the user gave it
+    (never the temporary copy it is read from), with the remedy for a local copy (replace it,
+    not "fetch it again", which would copy the same file)."""
+    from cnn_lesson.edition import load
+
+    local = tmp_path / "my copy.zip"
+    md5 = bad_zip(kind, local)
+    pinned = {name: md5.get(name, "0" * 32) for name in load("dollar_street_10").DATA.files}
+    with pytest.raises(InputError) as refused:
+        download.fetch_checked(str(local), tmp_path / "out.zip", load("dollar_street_10").DATA,
+                               pinned, "https://127.0.0.1:9/unused", tmp_path / "out.md5.json")
+    message = str(refused.value)
+    assert message.startswith(f"{local} (data.archive)") and fragment in message, message
+    assert "Point data.archive at a good copy" in message and ".part" not in message
+    assert "fetch a verified copy" not in message
+    assert not (tmp_path / "out.zip").exists() and not (tmp_path / "out.md5.json").exists()

@@ -3,9 +3,12 @@ finds its progress and its error (cnn_lesson.workflow.terminal, causes); bad inp
 and exit status 1, without a traceback. Each case runs as a real process, as a rule's script
 does."""
 
+import signal
 import subprocess
 import sys
 import textwrap
+
+import pytest
 
 from cnn_lesson.workflow.causes import OWN_ERROR, own_error
 from cnn_lesson.workflow.terminal import SHOWN_LINE
@@ -86,3 +89,20 @@ def test_end_process_flushes_the_log_and_skips_the_teardown(tmp_path):
         "print('never')")
     assert done.returncode == 0
     assert done.stdout == "done" and "saved" in log.read_text()
+
+
+@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM"])
+def test_an_interrupted_job_leaves_its_trace_in_its_log_and_none_on_the_terminal(tmp_path,
+                                                                                 signal_name):
+    """Ctrl-C (SIGINT) or SIGTERM during a job: its log says where it was, the terminal gets
+    nothing, and it ends with the signal's status."""
+    number = getattr(signal, signal_name)
+    done, log = job(tmp_path, f"""
+        import signal, time
+        logging.getLogger("cnn_lesson").info("training")
+        os.kill(os.getpid(), {int(number)})
+        time.sleep(5)
+        """)
+    assert done.returncode == 128 + number
+    assert done.stdout == "" and done.stderr == ""
+    assert f"interrupted by {signal_name}" in log and "Traceback" in log

@@ -3,6 +3,7 @@ read before its data, nothing unpickled, and each bad variant stopped naming the
 (cnn_lesson.npy_zip); generated cases where the input has structure."""
 
 import hashlib
+import io
 import pickle
 import zipfile
 
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cnn_lesson import synthetic
+from cnn_lesson import npy_zip, synthetic
 from cnn_lesson.edition import load
 from cnn_lesson.errors import InputError
 
@@ -188,3 +189,52 @@ def test_checksums_that_name_no_md5_for_a_file_are_a_mismatch_not_a_crash(tmp_pa
     md5, or the zip does not verify."""
     written(tmp_path / "ds.zip", arrays)
     assert "holds train_images.npy with md5" in DATA.mismatch(tmp_path / "ds.zip", checksums)
+
+
+@pytest.mark.parametrize("split", ["train", "test"])
+def test_a_split_of_no_image_is_refused_before_any_training(tmp_path, arrays, split):
+    """Accepted, it would fail deep in the first training (a memoryview of zeros)."""
+    empty = {**arrays, f"{split}_images.npy": arrays[f"{split}_images.npy"][:0],
+             f"{split}_labels.npy": arrays[f"{split}_labels.npy"][:0]}
+    md5 = written(tmp_path / "ds.zip", empty)
+    refused(tmp_path / "ds.zip", md5, f"{split}_images.npy holds no image")
+
+
+@given(sides=st.lists(st.integers(2**16, 2**40), min_size=2, max_size=5))
+def test_a_header_whose_size_cannot_be_held_is_refused_by_name(sides):
+    """Shapes whose byte count overflows 64 bits (0 in numpy's int64 product) or passes any
+    file's bound are refused naming the member, before any reshape."""
+    header = {"descr": "<i8", "fortran_order": False, "shape": tuple(sides)}
+    stream = io.BytesIO()
+    np.lib.format.write_array_header_1_0(stream, header)
+    with pytest.raises(InputError, match="its header declares .* more than .* refused"):
+        npy_zip.read_npy(stream.getvalue(), "ds.zip: train_images.npy")
+
+
+def test_an_encrypted_member_is_refused_naming_the_zip_and_the_member(tmp_path, arrays):
+    md5 = written(tmp_path / "ds.zip", arrays)
+    content = bytearray((tmp_path / "ds.zip").read_bytes())
+    with zipfile.ZipFile(tmp_path / "ds.zip") as opened:
+        entry = opened.getinfo("test_images.npy")
+    # the "encrypted" bit of the member's flags, in its local header and its central entry
+    content[entry.header_offset + 6] |= 0x1
+    start = 0
+    while (found := content.find(b"PK\x01\x02", start)) >= 0:
+        name_length = int.from_bytes(content[found + 28:found + 30], "little")
+        if content[found + 46:found + 46 + name_length] == b"test_images.npy":
+            content[found + 8] |= 0x1
+        start = found + 4
+    (tmp_path / "ds.zip").write_bytes(bytes(content))
+    refused(tmp_path / "ds.zip", md5, "test_images.npy is encrypted")
+
+
+def test_the_users_file_and_the_remedy_that_fits_it_are_named(tmp_path, arrays):
+    """Read where it was given (data.archive): named as given, with what to do about it there,
+    never as the temporary copy it is read from."""
+    (tmp_path / "ds.zip").write_bytes(b"not a zip at all")
+    with pytest.raises(InputError) as error:
+        DATA.mismatch(tmp_path / "ds.zip", {}, "my/ds.zip (data.archive)", "Point data.archive "
+                      "at a good copy.")
+    assert str(error.value).startswith("my/ds.zip (data.archive): not a readable zip")
+    assert str(tmp_path) not in str(error.value)
+    assert str(error.value).endswith("Point data.archive at a good copy.")

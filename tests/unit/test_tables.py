@@ -1,43 +1,24 @@
 """Tables and plots: built from the files the rules write, drawn as the lesson draws them."""
 
-import json
-
 import pandas as pd
 import pytest
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
-from cnn_lesson import plots, tables
+from cnn_lesson import layout, plots, results, tables
 from cnn_lesson.workflow import provenance
-
-
-def history(epochs, offset=0.0):
-    return pd.DataFrame({"accuracy": [0.3 + offset] * epochs, "loss": [1.5] * epochs,
-                         "val_accuracy": [0.2] * epochs, "val_loss": [1.9 - offset] * epochs},
-                        index=pd.RangeIndex(1, epochs + 1, name="epoch"))
-
-
-ENVIRONMENT = {"python": "3.11.7", "numpy": "2.4.6", "tensorflow": "2.21.0",
-               "keras": "3.15.1", "backend": "tensorflow", "cpu": "AMD EPYC", "isa": "AVX2",
-               "gpu": "none", "cuda": "", "cudnn": "", "threads": 1}
-
-
-def write_run(tmp_path, name, epochs, test_loss, environment=None):
-    """A run's history, metrics and provenance record, as the rules write them."""
-    paths = [tmp_path / f"{name}.{ext}" for ext in ("tsv", "json", "provenance.json")]
-    history(epochs).to_csv(paths[0], sep="\t")
-    paths[1].write_text(json.dumps({"test_loss": test_loss, "test_accuracy": 0.5,
-                                    "parameters": 87060}))
-    environment = environment or ENVIRONMENT
-    paths[2].write_text(json.dumps({"environment": environment,
-                                    "environment_id": provenance.environment_id(environment)}))
-    return paths
+from helpers import ENVIRONMENT, history_table, write_training
 
 
 def runs_from(tmp_path, runs, environments=None):
-    files = [write_run(tmp_path, f"r{i}", run["epochs"], 1.0 + i,
-                       environments[i] if environments else None) for i, run in enumerate(runs)]
-    return tables.runs_table(runs, *zip(*files, strict=True)), [f[2] for f in files]
+    """The trainings of `runs` written as the rules write them, read back through
+    cnn_lesson.results; runs.tsv of them, and them."""
+    found = [results.trained(write_training(
+        tmp_path, run["model"], run["dropout"], run["seed"], run["epochs"], 1.0 + i,
+        environments[i] if environments else None) / layout.PROVENANCE)
+        for i, run in enumerate(runs)]
+    sweeps = [(run["model"], run["dropout"]) for run in runs if run["sweep"]]
+    return tables.runs_table(found, sweeps), found
 
 
 RUNS = [{"model": "base", "dropout": 0.0, "seed": 1, "epochs": 3, "sweep": False},
@@ -59,12 +40,12 @@ def test_runs_table_and_dropout_table(tmp_path):
 def test_runs_made_in_other_environments_say_so(tmp_path):
     other = {**ENVIRONMENT, "threads": 4, "tensorflow": "2.20.0"}
     seeds = [{**RUNS[1], "seed": seed} for seed in (1, 2, 3)]
-    table, records = runs_from(tmp_path, seeds, [ENVIRONMENT, ENVIRONMENT, other])
+    table, found = runs_from(tmp_path, seeds, [ENVIRONMENT, ENVIRONMENT, other])
     assert list(table["threads"]) == [1, 1, 4]
     assert list(table["tensorflow"]) == ["2.21.0", "2.21.0", "2.20.0"]
-    assert "keras" not in table  # the same for every run: shown once, in environments.tsv
+    assert "keras" not in table  # the same for every training: shown once, in environments.tsv
     assert tables.seed_means(table).loc[0, "environments"] == 2
-    environments = tables.environments_table(records).set_index("field")
+    environments = tables.environments_table(found).set_index("field")
     assert list(environments.columns) == [provenance.environment_id(ENVIRONMENT),
                                           provenance.environment_id(other)]
     assert list(environments.loc["runs"]) == [2, 1]
@@ -72,18 +53,18 @@ def test_runs_made_in_other_environments_say_so(tmp_path):
 
 
 def test_read_history_round_trip(tmp_path):
-    history(4).to_csv(tmp_path / "h.tsv", sep="\t")
-    assert tables.read_history(tmp_path / "h.tsv").equals(history(4))
+    history_table(4).to_csv(tmp_path / "h.tsv", sep="\t")
+    assert results.read_history(tmp_path / "h.tsv").equals(history_table(4))
 
 
 def test_a_one_epoch_history_shows_its_points():
-    axes = plots.history_figure(history(1), ["loss", "val_loss"]).axes[0]
+    axes = plots.history_figure(history_table(1), ["loss", "val_loss"]).axes[0]
     drawn = [line for line in axes.get_lines() if len(line.get_xdata()) == 1]
     assert len(drawn) == 2 and all(line.get_marker() == "o" for line in drawn)
 
 
 def test_history_figure_draws_one_line_per_metric():
-    figure = plots.history_figure(history(5), ["accuracy", "val_accuracy"])
+    figure = plots.history_figure(history_table(5), ["accuracy", "val_accuracy"])
     assert isinstance(figure, Figure)
     axes = figure.axes[0]
     assert len(axes.get_lines()) >= 2
@@ -104,6 +85,17 @@ def test_dropout_figure_one_seed_is_a_plain_line():
     assert list(x) == [0.15, 0.3, 0.45]
 
 
+def test_the_dropout_figure_speaks_the_episodes_words_where_they_differ():
+    """The Dollar Street 10 episode's curve says val_loss (its validation is the test split)."""
+    assert plots.dropout_figure(dropout_rows([1])).axes[0].get_ylabel() == "test_loss"
+    assert plots.dropout_figure(dropout_rows([1]), label="val_loss").axes[0].get_ylabel() == \
+        "val_loss"
+    from cnn_lesson.edition import load
+
+    assert load("dollar_street_10").FIGURES["04_vary_dropout_rate"].label == "val_loss"
+    assert load("cifar10").FIGURES["04_vary_dropout_rate"].label is None
+
+
 def test_dropout_figure_several_seeds_shows_mean_and_band():
     axes = plots.dropout_figure(dropout_rows([1, 2, 3])).axes[0]
     assert any(isinstance(c, PolyCollection) for c in axes.collections)
@@ -117,7 +109,7 @@ def test_dropout_figure_without_a_sweep_says_so():
 
 
 def test_history_figure_with_several_seeds_draws_a_band():
-    long = pd.concat([history(4, offset=seed / 10).assign(seed=seed) for seed in (1, 2, 3)])
+    long = pd.concat([history_table(4, offset=seed / 10).assign(seed=seed) for seed in (1, 2, 3)])
     axes = plots.history_figure(long, ["accuracy", "val_accuracy"]).axes[0]
     assert any(isinstance(c, PolyCollection) for c in axes.collections)
     _, y = axes.get_lines()[0].get_data()

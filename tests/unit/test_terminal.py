@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from cnn_lesson.claims import CANNOT_TELL, FAILS, HOLDS
 from cnn_lesson.workflow import causes, summary, terminal
 from cnn_lesson.workflow.causes import Failure
+from cnn_lesson.workflow.command import Remedies
 from cnn_lesson.workflow.config import numbers_read_as_text
 
 # TensorFlow's start-up line on a machine without a GPU: it holds " ERROR " and is no cause
@@ -97,7 +98,7 @@ def test_a_printed_report_command_is_read_back_as_it_was_made(targets, configs, 
     snakemake the same words, and the targets come before any option's list."""
     options = ["--directory", f"/tmp/{folder}", *(["--config", *edition] if edition else []),
                *(["--configfile", *configs] if configs else [])]
-    line = summary.report_command(targets, options)
+    line = Remedies(options).report(targets)
     assert shlex.split(line) == ["snakemake", *targets, *options, "--report", "report.html"]
 
 

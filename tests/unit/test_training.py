@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from cnn_lesson import backend, data, evaluation, training
 from cnn_lesson.archive import TarArchive
 from cnn_lesson.errors import InputError
-from cnn_lesson.experiments import Training
-from cnn_lesson.workflow.layout import run_folder
+from cnn_lesson.settings import Training
+from cnn_lesson.layout import training_folder
 
 CIFAR10 = TarArchive("cifar-10-python.tar.gz")
 
@@ -22,7 +22,7 @@ CIFAR10 = TarArchive("cifar-10-python.tar.gz")
 def fit(model, dropout, dataset, threads=1, checkpoint=None, steps_per_execution=None,
         **settings):
     """A training at the lesson's batch size on one thread, unless `settings` say otherwise."""
-    folder = run_folder(model, dropout, settings.get("seed", 0))
+    folder = training_folder(model, dropout, settings.get("seed", 0))
     chosen = Training(model, dropout, **{"batch_size": 32, "folder": folder, **settings})
     options = {"steps_per_execution": steps_per_execution} if steps_per_execution else {}
     return training.fit(chosen, dataset, threads=threads, checkpoint=checkpoint, **options)

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cnn_lesson import results
 from cnn_lesson.workflow.machine import cpu
 
 EPOCH = Path(__file__).resolve().parents[2] / "bench" / "epoch.py"
@@ -73,7 +74,7 @@ def test_the_dollar_street_bench_runs_the_editions_own_config_on_its_generated_z
     """bench/benchmark_dollar_street.py: the edition's config, its epochs scaled, on a local
     zip whose md5 it pins; a config the workflow accepts as it is."""
     from cnn_lesson.edition import load
-    from cnn_lesson.workflow.runs import runs_from_config
+    from cnn_lesson.workflow.plan import trainings_from_config
 
     sys.path.insert(0, str(EPOCH.parent))
     try:
@@ -84,8 +85,8 @@ def test_the_dollar_street_bench_runs_the_editions_own_config_on_its_generated_z
     config = bench.scaled_config(tmp_path / "ds.zip", md5, 0.25)
     assert config["edition"] == "dollar_street_10"
     assert config["data"]["archive"] == str(tmp_path / "ds.zip") and config["data"]["md5"] == md5
-    runs = runs_from_config({**config, "training": {"validation_split": 0}},
-                            load("dollar_street_10"))
+    runs = trainings_from_config({**config, "training": {"validation_split": 0}},
+                                 load("dollar_street_10"))
     assert {run.model: run.epochs for run in runs} == {
         "base": 2, "dense": 5, "extra_layer": 2, "dropout": 5, "sweep": 8, "grid_1": 5,
         "grid_2": 5}
@@ -121,15 +122,19 @@ def test_an_archive_built_from_jpeg_folders_reads_as_cifar10(tmp_path):
     assert len(set(data.y_train[:10].tolist())) > 3  # shuffled, not class after class
 
 
-def test_costs_account_for_each_trainings_time_besides_its_epochs(finished):
-    """bench/costs.py on the tiny run: a row per training with its epochs, each part of what
-    it paid besides them measured (none negative beyond the log's millisecond stamps), and the
-    trainings placed within the run."""
-    trainings = costs.run_costs(finished)
-    logs = sorted((finished / "logs/train").rglob("*.log"))
-    assert sorted(trainings["training"]) == sorted(
-        str(log.relative_to(finished / "logs/train").with_suffix("")) for log in logs)
-    assert set(trainings["epochs"]) == {1, 2}
+@pytest.mark.parametrize("edition", ["cifar10", "dollar_street_10"])
+def test_costs_account_for_each_trainings_time_besides_its_epochs(edition, request):
+    """bench/costs.py on the tiny run of either edition, from each training's timings: a row per
+    training with its epochs, each part of what it paid besides them measured (none negative
+    beyond the process start's 10 ms), and the trainings placed within the run."""
+    run = request.getfixturevalue("finished" if edition == "cifar10" else "dollar_street")
+    found = results.editions(run)[edition]
+    trainings = costs.run_costs(run)
+    trainings = trainings[trainings["edition"] == edition].reset_index(drop=True)
+    assert sorted(trainings["training"]) == sorted(training.name for training in found.trainings)
+    epochs = {training.name: len(training.history()) for training in found.trainings}
+    assert dict(zip(trainings["training"], trainings["epochs"])) == epochs
+    assert set(trainings["threads"]) == {1}
     assert (trainings[list(costs.PARTS)] > -0.06).all().all()
     # the import of Keras alone takes more than a second; exit and saving take far less
     assert (trainings["startup"] > 1).all() and (trainings["after"] < trainings["startup"]).all()

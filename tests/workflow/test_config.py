@@ -11,37 +11,37 @@ from hypothesis import strategies as st
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-from cnn_lesson.edition import EDITIONS, load
+from cnn_lesson.edition import load, names
 from cnn_lesson.errors import InputError
-from cnn_lesson.workflow.runs import run_for
-from cnn_lesson.workflow.runs import runs_from_config as edition_runs
-from helpers import ROOT, snakemake
+from cnn_lesson.workflow.plan import planned_for, trainings_from_config
+from helpers import ROOT, RUN_FOLDER, Home, snakemake, write_config
 
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
 DATA_SCHEMAS = ROOT / "workflow" / "schemas" / "data"
 
 
 def validate_all(config):
-    """As common.smk validates a config: the schema, then its edition's data schema."""
+    """As config.smk validates a config: the schema, the edition, then its data schema."""
     validate(config, str(SCHEMA))
+    load(config["edition"])
     validate(config["data"], str(DATA_SCHEMAS / f"{config['edition']}.schema.yaml"))
 
 
 def runs_from_config(config):
-    """The runs of the config's edition, its data keys checked first."""
+    """The trainings of the config's edition, its data keys checked first."""
     validate_all(config)
-    return edition_runs(config, load(config["edition"]))
+    return trainings_from_config(config, load(config["edition"]))
 
 
 def checked(config):
-    """Everything common.smk checks, each refusal as the WorkflowError it stops with."""
+    """Everything config.smk checks, each refusal as the WorkflowError it stops with."""
     try:
         return runs_from_config(config)
     except InputError as error:
         raise WorkflowError(f"config: {error}") from None
-# The wildcard constraints of workflow/rules/common.smk, as written there
+# The wildcard constraints of workflow/rules/config.smk, as written there
 WILDCARDS = dict(re.findall(r'^    (\w+)=r?"([^"]+)"', (
-    ROOT / "workflow" / "rules" / "common.smk").read_text(), re.MULTILINE))
+    ROOT / "workflow" / "rules" / "config.smk").read_text(), re.MULTILINE))
 
 
 def shipped():
@@ -89,14 +89,15 @@ def test_every_key_is_described_and_no_unknown_key_passes():
         if node.get("type") == "object" and where != "config.data":  # the edition's, below
             assert node.get("additionalProperties") is False, f"{where} accepts unknown keys"
     walk(yaml.safe_load(SCHEMA.read_text()), "config")
-    for name in EDITIONS:
+    for name in names():
         walk(yaml.safe_load((DATA_SCHEMAS / f"{name}.schema.yaml").read_text()), "config.data")
 
 
-def test_the_schema_offers_exactly_the_editions_and_each_has_its_data_schema():
+def test_the_schema_lists_no_edition_and_each_edition_has_its_data_schema():
+    """An edition is its module's presence: the schema keeps no list of them."""
     schema = yaml.safe_load(SCHEMA.read_text())
-    assert schema["properties"]["edition"]["enum"] == list(EDITIONS)
-    for name in EDITIONS:
+    assert "enum" not in schema["properties"]["edition"]
+    for name in names():
         assert (DATA_SCHEMAS / f"{name}.schema.yaml").is_file(), name
         assert (ROOT / load(name).CONFIG).is_file(), name
 
@@ -191,7 +192,7 @@ def test_every_number_the_checks_accept_is_planned_and_every_other_refused_by_ke
         label = run.wildcards["dropout"]
         assert re.fullmatch(WILDCARDS["dropout"], label) and re.fullmatch(r"\d+", str(run.seed))
         assert len(f"dropout-{label}") <= 255 and float(label) == run.dropout
-        assert run_for(runs, run.model, label, run.seed) == run
+        assert planned_for(runs, run.model, label, run.seed) == run
         assert 1 <= run.epochs <= 10_000 and math.isfinite(run.dropout)
 
 
@@ -239,20 +240,38 @@ def test_a_cifar10_key_in_the_dollar_street_data_is_refused():
 def test_a_folder_holding_only_an_overlay_is_told_to_copy_the_base_config(tmp_path):
     """Snakemake skips the Snakefile's missing configfile when a --configfile is given; the
     schema alone would say "'experiments' is a required property". The printed copy command,
-    pasted as printed, makes the folder runnable."""
+    pasted where the run was started (a folder with a config of its own), makes the run's
+    folder runnable and leaves that config as it was."""
     import shlex
-    import subprocess
 
-    workdir = tmp_path / "my run, été"
-    (workdir / "config").mkdir(parents=True)
-    overlay = workdir / "config" / "over.yaml"
+    home = Home(tmp_path, tmp_path / RUN_FOLDER)
+    (home.run / "config").mkdir(parents=True)
+    (home.path / "config").mkdir()
+    (home.path / "config" / "config.yaml").write_text("# the home folder's own config\n")
+    overlay = home.run / "config" / "over.yaml"
     overlay.write_text("seeds: [1, 2]\n")
-    refused = snakemake(workdir, "--dry-run", "--configfile", overlay, check=False)
+    mine = [f"{RUN_FOLDER}/config/over.yaml"]
+    refused = home.snakemake("--dry-run", "--configfile", *mine, check=False)
     output = refused.stdout + refused.stderr
     assert refused.returncode != 0 and "required property" not in output
-    assert f"config/config.yaml is not in the working directory {workdir}" in output
+    assert f"config/config.yaml is not in the working directory {home.run}" in output
     command = re.search(r"run again: `([^`]+)`", output).group(1)
     assert shlex.quote(str(ROOT / "config" / "config.yaml")) in command
-    subprocess.run(["bash", "-c", command], cwd=workdir, check=True)
-    planned = snakemake(workdir, "--dry-run", "--configfile", overlay)
+    home.paste(command)
+    assert (home.path / "config/config.yaml").read_text() == "# the home folder's own config\n"
+    planned = home.snakemake("--dry-run", "--configfile", *mine)
     assert "seed-2" in planned.stdout
+
+
+def test_an_empty_mapping_in_a_configfile_is_refused_as_in_the_base_config(tmp_path):
+    """Snakemake merges a --configfile's `data.md5: {}` into nothing (the base config's null,
+    the published md5); the same key in the base file is refused: so is it here."""
+    write_config(tmp_path, yaml.safe_load((ROOT / "config/dollar_street_10.yaml").read_text()),
+                 "dollar_street_10.yaml")
+    overlay = tmp_path / "config" / "pin.yaml"
+    overlay.write_text("edition: dollar_street_10\ndata:\n  md5: {}\n")
+    refused = snakemake(tmp_path, "--dry-run", "--configfile", overlay, check=False)
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0 and "Traceback" not in output
+    assert f"{overlay}: data.md5: an empty mapping, {{}}, which Snakemake merges into nothing" \
+        in output

@@ -5,7 +5,6 @@ printed, bad files stopped before any training, and the CIFAR-10 edition beside 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 
@@ -17,51 +16,12 @@ import yaml
 from cnn_lesson import synthetic
 from cnn_lesson.edition import load
 from cnn_lesson.training import stops_early
-from helpers import (DOLLAR_STREET, DS_TEST, DS_TRAIN, planned_jobs, snakemake,
-                     tiny_dollar_street_config, write_config)
-from servers import Route, Server
+from helpers import (DOLLAR_STREET, DS_TEST, DS_TRAIN, RUN_FOLDER, configfile, home_with,
+                     planned_jobs, remedy, serve, snakemake, tiny_dollar_street_config,
+                     write_config, zip_bytes)
 
 EDITION = load("dollar_street_10")
 RESULTS = "results/dollar-street-10"
-
-
-def configfile(workdir) -> list[str]:
-    """The documented option, with the path as a user in `workdir` would give it."""
-    return ["--configfile", str(workdir / "config" / DOLLAR_STREET)]
-
-
-def serve(server: Server, members: dict) -> dict:
-    """Serve a zip of `members` and the record publishing their md5; return the md5."""
-    md5, payload = zip_bytes(members)
-    server.routes["/files-archive"] = Route(payload, content_type="application/zip")
-    server.routes["/record"] = Route(json.dumps(synthetic.zenodo_record(md5)).encode(),
-                                     content_type="application/json")
-    return md5
-
-
-def zip_bytes(members: dict) -> tuple[dict, bytes]:
-    import io
-
-    buffer = io.BytesIO()
-    md5 = synthetic.write_npy_zip(buffer, members)
-    return md5, buffer.getvalue()
-
-
-@pytest.fixture(scope="session")
-def dollar_street(tmp_path_factory):
-    """A workdir in which the tiny Dollar Street 10 episode has run once, with no md5 pinned."""
-    server = Server()
-    md5 = serve(server, synthetic.dollar_street_arrays(DS_TRAIN, DS_TEST))
-    workdir = tmp_path_factory.mktemp("dollar_street")
-    write_config(workdir, tiny_dollar_street_config(server.url("/files-archive"),
-                                                    server.url("/record")), DOLLAR_STREET)
-    try:
-        result = snakemake(workdir, *configfile(workdir))
-    finally:
-        server.close()
-    (workdir / "console.log").write_text(result.stdout + result.stderr)
-    (workdir / "md5.json").write_text(json.dumps(md5))
-    return workdir
 
 
 def test_every_figure_of_the_episode_under_its_own_name(dollar_street):
@@ -105,7 +65,7 @@ def test_the_parameter_table_and_claims_are_the_editions(dollar_street):
 
 def test_the_grid_search_ranks_its_points_by_their_best_validation_loss(dollar_street):
     table = pd.read_csv(dollar_street / RESULTS / "lesson" / "grid_search.tsv", sep="\t")
-    assert len(table) == 3 and list(table["score_mean"]) == sorted(table["score_mean"])
+    assert len(table) == 2 and list(table["score_mean"]) == sorted(table["score_mean"])
     best = []
     for row in table.itertuples():
         run = f"{row.model}/dropout-{row.dropout_rate:.2f}/seed-1"
@@ -119,7 +79,7 @@ def test_the_sweep_trains_with_early_stopping_and_its_settings_say_so(dollar_str
     for rate in ("0.20", "0.90"):
         folder = dollar_street / RESULTS / "train" / "sweep" / f"dropout-{rate}" / "seed-1"
         made_by = json.loads((folder / "provenance.json").read_text())
-        assert made_by["run"]["patience"] == 1 and made_by["run"]["edition"] == EDITION.NAME
+        assert made_by["training"]["patience"] == 1 and made_by["training"]["edition"] == EDITION.NAME
         history = pd.read_csv(folder / "history.tsv", sep="\t")
         # 3 epochs, or fewer where Keras' rule stopped it (tests/unit: the rule itself)
         assert len(history) == 3 or stops_early(history, 1)
@@ -138,9 +98,20 @@ def test_the_records_md5_are_taken_said_and_kept_in_provenance(dollar_street):
     assert made_by["data"]["checksums"] == md5 and "not pinned" in made_by["data"]["from"]
 
 
-def test_only_the_editions_folders_are_written(dollar_street):
-    for top in ("results", "logs", "benchmarks", "resources"):
-        assert [path.name for path in (dollar_street / top).iterdir()] == ["dollar-street-10"]
+def test_only_the_editions_folders_are_written(dollar_street, finished):
+    """Run in the folder of a finished CIFAR-10 run: every file of that run is as it was, and
+    every file the Dollar Street 10 run wrote is in the edition's own folders (or is its config,
+    or Snakemake's own records)."""
+    def files(folder):
+        return {str(path.relative_to(folder)): path.read_bytes() for path in folder.rglob("*")
+                if path.is_file() and path.relative_to(folder).parts[0] != ".snakemake"}
+
+    cifar, both = files(finished), files(dollar_street)
+    changed = [name for name in cifar if both.get(name) != cifar[name]]
+    assert changed == ["console.log"]  # what the fixture wrote of this run's terminal
+    added = [name for name in set(both) - set(cifar) if "/dollar-street-10/" not in f"/{name}"
+             and name not in (f"config/{DOLLAR_STREET}", "md5.json")]
+    assert added == []
 
 
 def test_a_second_run_and_pinning_the_published_md5_rerun_nothing(dollar_street, tmp_path):
@@ -170,80 +141,87 @@ def test_a_zip_replaced_after_the_run_stops_it_before_anything_is_planned(dollar
     assert {path: path.stat().st_mtime_ns for path in before} == before
 
 
-@pytest.mark.parametrize("change, problem", [
-    (lambda path: path.write_text(path.read_text().replace('"train_images.npy": "',
-                                                           '"train_images.npy": "0')),
-     "names other checksums than"),
-    (lambda path: path.unlink(), "is missing"),
-])
-def test_the_md5_recorded_beside_the_zip_edited_or_lost_stops_the_run(dollar_street, tmp_path,
-                                                                      change, problem):
-    """The download's record of the md5 it took from Zenodo: edited or deleted after the data
-    was prepared, it is named before anything is planned, and no finished file is touched."""
-    workdir = tmp_path / "copy"
-    shutil.copytree(dollar_street, workdir, symlinks=True)
-    change(workdir / "resources/dollar-street-10/dollar-street-10.zip.md5.json")
+def fetched_again(run, tmp_path):
+    """The zip and the md5 beside it, as a download of another version of the record leaves
+    them."""
+    md5 = synthetic.write_npy_zip(run / "resources/dollar-street-10/dollar-street-10.zip",
+                                  synthetic.dollar_street_arrays(DS_TRAIN, DS_TEST, seed=7))
+    beside = run / "resources/dollar-street-10/dollar-street-10.zip.md5.json"
+    beside.write_text(json.dumps({"checksums": md5, "from": "the record"}))
+
+
+def lost(run, tmp_path):
+    """The md5 beside the zip deleted; the record and its zip served from files (the fixture's
+    server is gone)."""
+    (run / "resources/dollar-street-10/dollar-street-10.zip.md5.json").unlink()
+    md5 = synthetic.write_npy_zip(tmp_path / "record.zip",
+                                  synthetic.dollar_street_arrays(DS_TRAIN, DS_TEST))
+    (tmp_path / "record.json").write_text(json.dumps(synthetic.zenodo_record(md5)))
+    config = yaml.safe_load((run / "config" / DOLLAR_STREET).read_text())
+    config["data"].update(url=(tmp_path / "record.zip").as_uri(),
+                          record=(tmp_path / "record.json").as_uri())
+    write_config(run, config, DOLLAR_STREET)
+
+
+@pytest.mark.parametrize("change, problem", [(fetched_again, "names other checksums than"),
+                                             (lost, "is missing")])
+def test_the_md5_recorded_beside_the_zip_edited_or_lost_stops_the_run(dollar_street, finished,
+                                                                      tmp_path, change, problem):
+    """The download's record of the md5 it took from Zenodo: changed (the data fetched again)
+    or deleted after the data was prepared, it is named before anything is planned, and no
+    finished file is touched; its command, pasted where the run was started (a folder with a
+    run of its own), prepares the data again (fetching it where it must) and touches nothing
+    else."""
+    home = home_with(dollar_street, tmp_path, own=finished)
+    workdir, own = home.run, home.own_files()
+    change(workdir, tmp_path)
     before = {path: path.stat().st_mtime_ns for path in (workdir / RESULTS).rglob("*")}
-    result = snakemake(workdir, *configfile(workdir), check=False)
+    mine = ["--configfile", f"{RUN_FOLDER}/config/{DOLLAR_STREET}"]
+    result = home.snakemake(*mine, check=False)
     assert result.returncode == 1 and problem in result.stderr
     assert "dollar-street-10.zip.md5.json, the checksums the download verified" in result.stderr
     assert {path: path.stat().st_mtime_ns for path in before} == before
-
-
-def bad_members(kind: str) -> dict:
-    arrays = synthetic.dollar_street_arrays(8, 4)
-    if kind == "float images":
-        return {**arrays, "train_images.npy": arrays["train_images.npy"] / 255.0}
-    if kind == "labels of another count":
-        return {**arrays, "test_labels.npy": arrays["test_labels.npy"][:-1]}
-    if kind == "a missing file":
-        return {name: value for name, value in arrays.items() if name != "train_labels.npy"}
-    raise ValueError(kind)
+    home.paste(remedy(result.stderr))
+    assert home.own_files() == own
+    assert (workdir / RESULTS / "data/dollar_street_10.npz").is_file()
+    # the data is mended: what a run still plans is the trainings its new record touches
+    planned = planned_jobs(workdir, *configfile(workdir))
+    assert "prepare_data" not in planned and "download_data" not in planned
 
 
 @pytest.mark.parametrize("kind, fragment", [
-    ("float images", "train_images.npy holds float64 values"),
+    ("not a zip", "not a readable zip"),
     ("labels of another count", "test_labels.npy holds an array of shape (3,) for 4 images"),
-    ("a missing file", "must hold exactly train_images.npy"),
 ])
 def test_a_bad_local_copy_stops_before_any_training_naming_the_file(tmp_path, kind, fragment):
-    """data.archive, a local zip whose md5 the user pinned: its content is still checked, and
-    the run stops at prepare_data (or the download) with the file's name, no training run."""
+    """data.archive, a local zip whose md5 the user pinned: its content is still checked when
+    it is copied, and the run stops naming the user's file (never the copy it was read from)
+    and what to do about it there, no training run. Each other kind of bad zip:
+    tests/unit/test_download.py."""
     workdir = tmp_path / "work"
-    members = bad_members(kind)
-    md5, payload = zip_bytes(members)
+    arrays = synthetic.dollar_street_arrays(8, 4)
+    md5, payload = zip_bytes({**arrays, "test_labels.npy": arrays["test_labels.npy"][:-1]})
+    if kind == "not a zip":
+        payload = b"this is not the zip " * 40
     (tmp_path / "local.zip").write_bytes(payload)
-    pinned = {name: md5.get(name, "0" * 32) for name in EDITION.DATA.files}
     config = tiny_dollar_street_config("https://127.0.0.1:9/unused", "https://127.0.0.1:9/unused",
-                                       pinned)
+                                       md5)
     config["data"]["archive"] = str(tmp_path / "local.zip")
     write_config(workdir, config, DOLLAR_STREET)
     result = snakemake(workdir, *configfile(workdir), check=False)
     assert result.returncode == 1
-    assert fragment in result.stderr, result.stderr[-3000:]
+    assert f"{tmp_path / 'local.zip'} (data.archive)" in result.stderr, result.stderr[-3000:]
+    assert fragment in result.stderr and "Point data.archive at a good copy" in result.stderr
+    assert ".part.zip" not in result.stderr
     assert not (workdir / RESULTS / "train").exists()
     assert not list((workdir / RESULTS).rglob("*.npz")) if (workdir / RESULTS).exists() else True
 
 
-def test_both_editions_side_by_side_in_one_folder(dollar_street, tmp_path, tiny_archive):
-    """The CIFAR-10 edition run in the same folder writes its paths as ever, and leaves every
-    Dollar Street 10 file as it was; each edition's run then has nothing to do."""
-    from helpers import tiny_config
-
-    workdir = tmp_path / "both"
-    shutil.copytree(dollar_street, workdir, symlinks=True)
-    before = {path: hashlib.sha256(path.read_bytes()).hexdigest()
-              for path in (workdir / RESULTS).rglob("*") if path.is_file()}
-    server = Server()
-    server.routes["/cifar-10-python.tar.gz"] = Route(tiny_archive.bytes)
-    try:
-        write_config(workdir, tiny_config(server.url("/cifar-10-python.tar.gz"), tiny_archive))
-        snakemake(workdir)
-    finally:
-        server.close()
-    assert (workdir / "results/lesson/fig/04_cifar10.png").is_file()
-    assert (workdir / "results/train/base/dropout-0.00/seed-1/model.keras").is_file()
-    after = {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in before}
-    assert after == before
-    assert planned_jobs(workdir) == {}
-    assert planned_jobs(workdir, *configfile(workdir)) == {}
+def test_both_editions_side_by_side_in_one_folder(dollar_street):
+    """The CIFAR-10 edition's files keep their paths as ever beside the Dollar Street 10
+    edition's, and each edition's run then has nothing to do."""
+    assert (dollar_street / "results/lesson/fig/04_cifar10.png").is_file()
+    assert (dollar_street / "results/train/base/dropout-0.00/seed-1/model.keras").is_file()
+    assert (dollar_street / RESULTS / "lesson/fig/04_dollar_street_10.png").is_file()
+    assert planned_jobs(dollar_street) == {}
+    assert planned_jobs(dollar_street, *configfile(dollar_street)) == {}

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers import ROOT, snakemake, tiny_config, write_config
+from helpers import ROOT, RUN_FOLDER, Home, remedy, snakemake, tiny_config, write_config
 
 pytestmark = pytest.mark.workflow
 
@@ -85,19 +85,27 @@ def test_a_target_that_the_config_does_not_make_says_what_it_makes(tmp_path, tin
                        check=False)
     console = result.stdout + result.stderr
     assert result.returncode != 0 and "StopIteration" not in console
-    assert ("a target names the run base/dropout-0.5/seed-1, which this config does not ask "
+    assert ("a target names the training base/dropout-0.5/seed-1, which this config does not ask "
             "for. It asks for: base at dropout 0.00; extra_layer at dropout 0.25, 0.50, 0.80; "
             "seeds 1.") in console
 
 
 def test_a_config_file_that_is_not_text_is_named(tmp_path, tiny_archive):
-    write_config(tmp_path, one_training(tiny_archive))
-    (tmp_path / "config/config.yaml").write_bytes(bytes(range(128, 256)))
-    result = snakemake(tmp_path, "--dry-run", check=False)
+    """Named, with the command that restores it: pasted where the run was started (a folder
+    with a config of its own), it mends the run's file and no other."""
+    home = Home(tmp_path, tmp_path / RUN_FOLDER)
+    write_config(home.path, one_training(tiny_archive))
+    write_config(home.run, one_training(tiny_archive))
+    (home.run / "config/config.yaml").write_bytes(bytes(range(128, 256)))
+    own = home.own_files()
+    result = home.snakemake("--dry-run", check=False)
     console = result.stdout + result.stderr
     assert result.returncode != 0
-    assert "config/config.yaml is not a text file" in console
+    assert f"{RUN_FOLDER}/config/config.yaml is not a text file" in console
     assert "yaml/reader.py" not in console
+    home.paste(remedy(console))
+    assert home.own_files() == own
+    assert home.snakemake("--dry-run").returncode == 0
 
 
 def test_a_configfile_option_that_is_not_text_fails_as_the_readme_says(tmp_path, tiny_archive):
@@ -176,7 +184,7 @@ def test_a_report_with_another_config_is_warned_about(finished, tmp_path):
     config["seeds"] = [1, 2]
     (tmp_path / "other.yaml").write_text(yaml.safe_dump(config))
     result = snakemake(finished, "--dry-run", "--configfile", str(tmp_path / "other.yaml"))
-    warning = "results/tables/runs.tsv lists other runs than this config asks for"
+    warning = "results/tables/runs.tsv lists other trainings than this config asks for"
     assert warning in result.stdout + result.stderr
     same = snakemake(finished, "--dry-run")
     assert warning not in same.stdout + same.stderr

@@ -19,7 +19,8 @@ SNAKEFILE = textwrap.dedent("""
 
     found = {"in_charge": internals.in_charge(workflow),
              "runs_locally": internals.runs_locally(workflow),
-             "memory_limit": internals.memory_limit(workflow)}
+             "memory_limit": internals.memory_limit(workflow),
+             "config_files": internals.config_files(workflow)}
     internals.limit_memory(workflow, 500)
 
     rule all:
@@ -98,6 +99,13 @@ def test_in_charge_and_runs_locally_and_the_memory_limit(folder):
         "internals.limit_memory: job a, asking 1000, should have run within the limit, 500"
     _, found = run(folder, "--forceall", "--resources", "mem_mb=5000")
     assert found["memory_limit"] == 5000, "internals.memory_limit with --resources"
+
+
+def test_config_files_are_the_given_ones_made_absolute(folder):
+    (folder / "sub").mkdir()
+    (folder / "sub" / "my.yaml").write_text("a: 1\n")
+    _, found = run(folder, "--directory", str(folder), "--configfile", "sub/my.yaml")
+    assert found["config_files"] == [str(folder / "sub" / "my.yaml")], "internals.config_files"
 
 
 def test_planned_reasons_name_a_missing_output_and_an_input_made_again(folder):

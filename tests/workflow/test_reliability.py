@@ -1,5 +1,6 @@
 """Killed jobs resume, reruns give the same numbers, bad input stops cleanly and loses nothing."""
 
+import json
 import os
 import shutil
 import signal
@@ -11,6 +12,7 @@ import keras
 import numpy as np
 import pytest
 
+from cnn_lesson.layout import TIMINGS
 from cnn_lesson.workflow.integrity import TRAINING_RECORD
 from helpers import snakemake, snakemake_command, tiny_config, unloadable_model, write_config
 from servers import Route, Server
@@ -46,10 +48,15 @@ def kill_during_training(workdir, target, after_epoch):
 
 
 def comparable_files(workdir: Path) -> dict[str, bytes]:
-    """Every result but the .keras files, whose zip records the time they were saved, and the
-    records of their checksums."""
+    """Every result but the .keras files, whose zip records the time they were saved, the
+    records of their checksums, and the timings, which differ from run to run."""
     return {str(p.relative_to(workdir)): p.read_bytes() for p in (workdir / "results").rglob("*")
-            if p.is_file() and p.suffix != ".keras" and p.name != TRAINING_RECORD}
+            if p.is_file() and p.suffix != ".keras" and p.name not in (TRAINING_RECORD, TIMINGS)}
+
+
+# What the two runs make and compare: the training, its evaluation, its plot and the tables
+# (the lesson's own files are made from the same histories and metrics)
+MADE = ["results/tables/runs.tsv", f"results/plots/{LONG_RUN}/loss.png"]
 
 
 def test_a_killed_run_resumes_and_two_folders_give_identical_results(tmp_path, tiny_archive):
@@ -65,12 +72,16 @@ def test_a_killed_run_resumes_and_two_folders_give_identical_results(tmp_path, t
     assert (checkpoint / "state.json").exists()
     assert not (killed / target).exists()
     snakemake(killed, "--unlock")
-    snakemake(killed, "--rerun-incomplete")
+    snakemake(killed, "--rerun-incomplete", *MADE)
     log = (killed / f"logs/train/{LONG_RUN}.log").read_text()
     assert "resuming from the checkpoint after epoch" in log
     assert not checkpoint.exists()
+    # its timings hold each epoch once, those before the kill kept from the checkpoint
+    timings = json.loads((killed / f"results/train/{LONG_RUN}/{TIMINGS}").read_text())
+    assert [epoch["epoch"] for epoch in timings["epochs"]] == list(range(1, EPOCHS + 1))
+    assert timings["resumed_after"] >= 4
 
-    snakemake(whole)
+    snakemake(whole, *MADE)
     first, second = comparable_files(killed), comparable_files(whole)
     assert sorted(first) == sorted(second) and target in first
     assert [name for name in first if first[name] != second[name]] == []
@@ -83,7 +94,7 @@ def test_a_killed_run_resumes_and_two_folders_give_identical_results(tmp_path, t
 def test_keep_going_makes_everything_that_does_not_need_the_failed_run(finished, tmp_path):
     workdir = tmp_path / "copy"
     shutil.copytree(finished, workdir, symlinks=True)
-    for made in ("results/evaluate", "results/plots", "results/tables", "results/lesson"):
+    for made in ("results/evaluate", "results/tables", "results/lesson"):
         shutil.rmtree(workdir / made)
     broken = workdir / "results/train/extra_layer/dropout-0.80/seed-1/model.keras"
     unloadable_model(broken)

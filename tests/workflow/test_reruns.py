@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import ROOT, planned_jobs, snakemake, write_config
+from helpers import ROOT, fresh_clone, home_with, planned_jobs, remedy, snakemake, write_config
 
 pytestmark = pytest.mark.workflow
-CODE = ["Snakefile", "workflow", "src", "config", "profiles"]
 TRAININGS_AND_BELOW = {
     "train": 4, "evaluate": 4, "plot_history": 4, "aggregate": 1, "lesson_history": 2,
     "lesson_history_loss": 2, "lesson_dropout": 1, "lesson_evaluate_line": 1, "lesson_figures": 1, "lesson_claims": 1,
@@ -24,20 +23,6 @@ TRAININGS_AND_BELOW = {
 ALSO_RERUN = {"models.py": {"lesson_numbers": 1},
               "training.py": {}, "backend.py": {},
               "data.py": {"prepare_data": 1, "lesson_sample_images": 1}}
-
-
-def fresh_clone(tmp_path) -> Path:
-    """The workflow's code as a fresh clone or checkout has it: the same content, in another
-    folder, with new modification times."""
-    root = tmp_path / "clone"
-    root.mkdir()
-    for name in CODE:
-        if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, root / name, copy_function=shutil.copy,
-                            ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-        else:
-            shutil.copy(ROOT / name, root / name)
-    return root
 
 
 def edit(path: Path, text: str) -> None:
@@ -130,19 +115,6 @@ def finished_files(workdir: Path) -> dict:
             for path in (workdir / "results").rglob("*") if path.is_file()}
 
 
-def remedy(message: str) -> str:
-    """The command between backticks that the error message says to run."""
-    return message.split("`")[1]
-
-
-def run_as_user(command: str, workdir: Path) -> None:
-    """A command from a message, pasted as printed, in `workdir` (where the paths it names
-    are), with this environment's `snakemake`: the message names the Snakefile and folder."""
-    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
-    subprocess.run(command, shell=True, cwd=workdir, check=True, capture_output=True,
-                   timeout=600, env={**os.environ, "PATH": path})
-
-
 def truncate(path: Path) -> None:
     path.write_bytes(path.read_bytes()[:1000])
 
@@ -166,58 +138,67 @@ DAMAGED_DATA = {
 
 @pytest.mark.parametrize("damage", sorted(DAMAGED_DATA))
 def test_damaged_data_stops_the_run_and_costs_no_finished_work(finished, tmp_path, damage):
+    """Run from a folder holding a finished run of its own, on a run below it: the message names
+    the damaged file, and its command, pasted there, mends that run and touches no other."""
     changes, expected = DAMAGED_DATA[damage]
-    workdir = copy_of(finished, tmp_path)
+    home = home_with(finished, tmp_path)
+    workdir, own = home.run, home.own_files()
     for change, name in changes:
         change(workdir / DATA / name)
     before = finished_files(workdir)
 
-    failed = snakemake(workdir, check=False)
+    failed = home.snakemake(check=False)
     message = failed.stdout + failed.stderr
     assert failed.returncode != 0
     assert expected in message
     assert "Nothing was run or deleted" in message and "Traceback" not in message
     assert finished_files(workdir) == before
 
-    run_as_user(remedy(message), workdir)
+    home.paste(remedy(message))
+    assert home.own_files() == own
     assert "Nothing to be done" in dry_run(workdir)
     trained = {path: content for path, content in before.items() if "train" in path.parts}
     assert {path: finished_files(workdir)[path] for path in trained} == trained
 
 
 def test_a_deleted_npz_costs_no_finished_training_when_a_new_one_needs_it(finished, tmp_path):
-    """Snakemake reruns whatever reads a file that is made again: the .npz alone first."""
-    workdir = copy_of(finished, tmp_path)
+    """Snakemake reruns whatever reads a file that is made again: the .npz alone first, by the
+    command the message names, pasted where the run was started."""
+    home = home_with(finished, tmp_path)
+    workdir, own = home.run, home.own_files()
     (workdir / DATA / "cifar10.npz").unlink()
     config = workdir / "config/config.yaml"
     config.write_text(config.read_text().replace("- 0.25\n", "- 0.25\n  - 0.3\n"))
     before = finished_files(workdir)
     assert planned_jobs(workdir)["train"] == 5  # what Snakemake would do
 
-    failed = snakemake(workdir, check=False)
+    failed = home.snakemake(check=False)
     message = failed.stdout + failed.stderr
     assert failed.returncode != 0
     assert ("results/data/cifar10.npz is missing and will be made again, and Snakemake would "
             "run 4 finished training(s) again because of it") in message
     assert finished_files(workdir) == before
 
-    run_as_user(remedy(message), workdir)
+    home.paste(remedy(message))
+    assert home.own_files() == own
     assert planned_jobs(workdir)["train"] == 1  # the new rate only
 
 
 def test_a_damaged_model_below_a_finished_evaluation_costs_nothing(finished, tmp_path):
-    workdir = copy_of(finished, tmp_path)
+    home = home_with(finished, tmp_path)
+    workdir, own = home.run, home.own_files()
     run = "results/train/extra_layer/dropout-0.50/seed-1"
     truncate(workdir / run / "model.keras")
     before = finished_files(workdir)
 
-    failed = snakemake(workdir, check=False)
+    failed = home.snakemake(check=False)
     message = failed.stdout + failed.stderr
     assert failed.returncode != 0 and "Traceback" not in message
     assert f"{run}/model.keras is not the file train wrote (1,000 bytes" in message
     assert finished_files(workdir) == before  # its metrics.json included
 
-    run_as_user(remedy(message), workdir)  # trains it again, alone
+    home.paste(remedy(message))  # trains it again, alone
+    assert home.own_files() == own
     assert planned_jobs(workdir) == {"evaluate": 1, "aggregate": 1, "lesson_dropout": 1,
                                      "lesson_figures": 1, "lesson_claims": 1, "all": 1}
     snakemake(workdir)
@@ -235,18 +216,24 @@ def test_an_edited_npz_of_the_right_size_is_caught_too(finished, tmp_path):
     assert "its content differs from when it was written" in failed.stderr
 
 
-def test_a_damaged_archive_stops_the_run_and_a_verified_copy_reruns_nothing(finished, tmp_path):
-    workdir = copy_of(finished, tmp_path)
+def test_a_damaged_archive_stops_the_run_and_a_verified_copy_reruns_nothing(finished, tmp_path,
+                                                                            tiny_archive):
+    home = home_with(finished, tmp_path)
+    workdir, own = home.run, home.own_files()
+    config = yaml.safe_load((workdir / "config/config.yaml").read_text())
+    config["data"]["url"] = tiny_archive.path.as_uri()  # the fixture's server is closed
+    write_config(workdir, config)
     archive = workdir / "resources/cifar-10-python.tar.gz"
-    original = archive.read_bytes()
-    archive.write_bytes(original[:5000])
+    archive.write_bytes(archive.read_bytes()[:5000])
     before = finished_files(workdir)
-    failed = snakemake(workdir, check=False)
+    failed = home.snakemake(check=False)
     assert failed.returncode != 0
     assert "resources/cifar-10-python.tar.gz has md5 " in failed.stderr
-    assert "rm -f resources/cifar-10-python.tar.gz && snakemake --cores all " in failed.stderr
+    assert (f"rm -f 'runs/hon est, l'\"'\"'été/resources/cifar-10-python.tar.gz' && snakemake "
+            f"--cores all resources/cifar-10-python.tar.gz") in failed.stderr
     assert finished_files(workdir) == before
-    archive.write_bytes(original)  # what fetching it again gives: a new date, the same bytes
+    home.paste(remedy(failed.stderr))  # fetches it again: a new date, the same bytes
+    assert home.own_files() == own
     assert "Nothing to be done" in dry_run(workdir)
 
 

@@ -136,6 +136,27 @@ def test_a_training_killed_by_sigkill_is_named_with_its_cause(tmp_path, tiny_arc
     assert "CUDA" not in last[1]
 
 
+def test_ctrl_c_leaves_each_jobs_trace_in_its_log_and_none_on_the_terminal(tmp_path,
+                                                                           tiny_archive):
+    """Ctrl-C sends SIGINT to every process of the run: the training logs where it was, and the
+    terminal shows no traceback (docs/running.md: a job writes nothing else to the terminal)."""
+    log = long_training(tmp_path, tiny_archive)
+    process = subprocess.Popen(snakemake_command(tmp_path, "--cores", "2"), text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               start_new_session=True)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and process.poll() is None:
+        if log.exists() and "epoch 1/12" in log.read_text():
+            os.killpg(process.pid, signal.SIGINT)
+            break
+        time.sleep(0.05)
+    shown, _ = process.communicate(timeout=300)
+    assert process.returncode != 0
+    assert "Traceback" not in shown and "KeyboardInterrupt" not in shown, shown
+    trace = log.read_text()
+    assert "interrupted by SIGINT" in trace and "Traceback" in trace
+
+
 @pytest.fixture
 def lessons(finished, tmp_path):
     """A copy of the finished tiny workflow in a folder whose name a shell must be told about."""
@@ -173,7 +194,7 @@ def test_the_report_command_printed_after_the_claims_command_builds_a_report(les
     command = printed_report(shown)
     assert command.startswith("snakemake lesson ") and "'" in command  # the folder is quoted
     runs = len([1 for experiment in config["experiments"] for _ in experiment["dropout"]])
-    assert f"Test loss and accuracy of this config's {2 * runs} run(s):" in shown
+    assert f"Test loss and accuracy of this config's {2 * runs} training(s):" in shown
     assert "claims: " in shown and "results/lesson/claims.md" in shown
     built = paste(command, lessons)
     assert built.returncode == 0, built.stderr
@@ -189,7 +210,7 @@ def test_figures_of_another_config_are_named_and_kept(lessons):
     line = next(line for line in shown.splitlines() if "left by another config (kept)" in line)
     assert "04_vary_dropout_rate.png" in line and "04_training_history_1.png" not in line
     assert (fig / "04_vary_dropout_rate.png").is_file()
-    assert "Test loss and accuracy of this config's 1 run(s):" in shown
+    assert "Test loss and accuracy of this config's 1 training(s):" in shown
 
 
 def test_a_job_asking_more_memory_than_the_limit_never_starts_silently(tmp_path, tiny_archive):

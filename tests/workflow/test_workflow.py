@@ -13,7 +13,7 @@ import yaml
 from cnn_lesson import claims, lesson
 from cnn_lesson.edition import load
 from cnn_lesson.workflow import integrity, provenance, sources
-from helpers import ROOT, planned_jobs, snakemake, tiny_config, write_config
+from helpers import ROOT, browser_dom, planned_jobs, snakemake, tiny_config, write_config
 from servers import Route, Server
 
 RUNS = ["base/dropout-0.00/seed-1", "extra_layer/dropout-0.25/seed-1",
@@ -92,12 +92,12 @@ def git(*args) -> str:
 
 def test_every_training_records_what_made_it(finished):
     record = json.loads((finished / f"results/train/{RUNS[2]}/provenance.json").read_text())
-    assert record["run"] | {"data": None} == {
+    assert record["training"] | {"data": None} == {
         "model": "extra_layer", "dropout": 0.5, "seed": 1, "epochs": 2, "batch_size": 32,
         "validation_split": 0, "validation_batch_size": None, "backend": None, "data": None,
         "edition": "cifar10", "patience": None, "folder": RUNS[2]}
-    assert "the first 200 training images of the archive with md5" in record["run"]["data"]
-    assert record["config_digest"] == provenance.json_digest(record["run"])[:12]
+    assert "the first 200 training images of the archive with md5" in record["training"]["data"]
+    assert record["config_digest"] == provenance.json_digest(record["training"])[:12]
     # the checksums its data was checked against, and where they came from
     assert record["data"]["from"] == "the config"
     assert set(record["data"]["checksums"]) == {"md5", "sha256"}
@@ -240,30 +240,31 @@ def test_the_lesson_target_is_up_to_date_and_names_only_configured_figures(finis
     assert not (finished / "results/lesson/fig/04_training_history_2.png").exists()
 
 
-def test_changing_one_rate_reruns_exactly_that_run(finished, tiny_archive):
-    config = yaml.safe_load((finished / "config/config.yaml").read_text())
+def test_changing_one_rate_reruns_exactly_that_training(finished, tmp_path):
+    workdir = tmp_path / "copy"
+    shutil.copytree(finished, workdir, symlinks=True)
+    config = yaml.safe_load((workdir / "config/config.yaml").read_text())
     experiments = list(config["experiments"])
     experiments[1] = {**experiments[1], "dropout": [0.25, 0.6]}
-    write_config(finished, {**config, "experiments": experiments})
-    try:
-        # and what is made from the sweep: its figure, the figures' alt text, the claims
-        assert planned_jobs(finished) == {"train": 1, "evaluate": 1, "plot_history": 1,
-                                          "aggregate": 1, "lesson_dropout": 1,
-                                          "lesson_figures": 1, "lesson_claims": 1, "all": 1}
-    finally:
-        write_config(finished, config)
+    write_config(workdir, {**config, "experiments": experiments})
+    # and what is made from the sweep: its figure, the figures' alt text, the claims
+    assert planned_jobs(workdir) == {"train": 1, "evaluate": 1, "plot_history": 1,
+                                     "aggregate": 1, "lesson_dropout": 1, "lesson_figures": 1,
+                                     "lesson_claims": 1, "all": 1}
 
 
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                  "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync",
-                  "--virtual-time-budget=15000", "--enable-logging=stderr", "--v=0"]
+@pytest.fixture(scope="module")
+def reported(finished, tmp_path_factory):
+    """A copy of the finished tiny run (the shared one is only read), with its report."""
+    folder = tmp_path_factory.mktemp("reported")
+    shutil.copytree(finished, folder, symlinks=True, dirs_exist_ok=True)
+    snakemake(folder, "--report", "report.html")
+    return folder
 
 
-@pytest.fixture(scope="session")
-def report(finished):
-    snakemake(finished, "--report", "report.html")
-    return finished / "report.html"
+@pytest.fixture(scope="module")
+def report(reported):
+    return reported / "report.html"
 
 
 def test_the_report_holds_every_figure(report, finished):
@@ -276,24 +277,14 @@ def test_the_report_holds_every_figure(report, finished):
     assert "The horizontal-edge kernel slid over a small single-channel matrix" in html
 
 
-def test_the_report_as_zip(finished):
+def test_the_report_as_zip(reported):
     import zipfile
 
-    snakemake(finished, "--report", "report.zip")
-    with zipfile.ZipFile(finished / "report.zip") as archive:
+    snakemake(reported, "--report", "report.zip")
+    with zipfile.ZipFile(reported / "report.zip") as archive:
         names = archive.namelist()
     assert any(name.endswith("04_conv_matrix.png") for name in names)
     assert any(name.endswith("report.html") for name in names)
-
-
-def browser_dom(url: str, profile) -> subprocess.CompletedProcess:
-    """The DOM headless Chromium shows for `url` once its scripts have run."""
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if browser is None:
-        pytest.skip("no chromium on this machine (install Debian's chromium package): "
-                    "the report was built but not rendered")
-    return subprocess.run([browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
-                           "--dump-dom", url], capture_output=True, text=True, timeout=120)
 
 
 def test_the_report_renders_in_a_real_browser(report, tmp_path):

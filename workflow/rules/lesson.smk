@@ -55,7 +55,8 @@ rule lesson_convolution:
 
 rule lesson_history:
     input:
-        histories=history_files,
+        # the records of its trainings, beside their histories
+        records=history_records,
     output:
         # the accuracy figure, named as the config's `figure`; its table holds every curve
         accuracy=report(
@@ -73,7 +74,6 @@ rule lesson_history:
         ENVIRONMENT
     params:
         **code_of("lesson_history.py"),
-        seeds=history_seeds,
     script:
         "../scripts/lesson_history.py"
 
@@ -100,33 +100,36 @@ rule lesson_history_loss:
         "../scripts/lesson_history_loss.py"
 
 
-rule lesson_dropout:
-    input:
-        histories=figure_files([SWEEP_FIGURE], rules.train.output.history),
-        metrics=figure_files([SWEEP_FIGURE], rules.evaluate.output.metrics),
-        provenances=figure_files([SWEEP_FIGURE], rules.train.output.provenance),
-    output:
-        figure=report(
-            f"{FIG}/{SWEEP_FIGURE}.png",
-            caption="../report/04_vary_dropout_rate.rst",
-            category=REPORT["lesson"],
-        ),
-        table=f"{FIG}/{SWEEP_FIGURE}.tsv",
-    log:
-        f"{LOGS}/lesson_dropout.log",
-    localrule: True
-    conda:
-        ENVIRONMENT
-    params:
-        **code_of("lesson_dropout.py"),
-        runs=[vars(run) for run in runs_behind([SWEEP_FIGURE])],
-    script:
-        "../scripts/lesson_dropout.py"
+# The dropout curve, where the edition has one
+if SWEEP_FIGURE:
+
+    rule lesson_dropout:
+        input:
+            records=figure_files([SWEEP_FIGURE], rules.train.output.provenance),
+            metrics=figure_files([SWEEP_FIGURE], rules.evaluate.output.metrics),
+        output:
+            figure=report(
+                f"{FIG}/{SWEEP_FIGURE}.png",
+                caption="../report/04_vary_dropout_rate.rst",
+                category=REPORT["lesson"],
+            ),
+            table=f"{FIG}/{SWEEP_FIGURE}.tsv",
+        log:
+            f"{LOGS}/lesson_dropout.log",
+        localrule: True
+        conda:
+            ENVIRONMENT
+        params:
+            **code_of("lesson_dropout.py"),
+            # the y axis's label in the episode's words
+            label=EDITION.FIGURES[SWEEP_FIGURE].label,
+        script:
+            "../scripts/lesson_dropout.py"
 
 
 rule lesson_grid:
     input:
-        histories=figure_files(GRIDS, rules.train.output.history),
+        records=figure_files(GRIDS, rules.train.output.provenance),
     output:
         table=report(
             f"{LESSON}/grid_search.tsv",
@@ -141,7 +144,6 @@ rule lesson_grid:
         ENVIRONMENT
     params:
         **code_of("lesson_grid.py"),
-        runs=[vars(run) for run in runs_behind(GRIDS)],
         labels={
             model: label for grid in GRIDS for model, label in EDITION.FIGURES[grid].labels.items()
         },
@@ -186,12 +188,13 @@ rule lesson_evaluate_line:
         "../scripts/lesson_evaluate_line.py"
 
 
+# Its inputs: the tables the figures are drawn from, each history figure's by the figure's name
 rule lesson_figures:
     input:
+        **{name: rules.lesson_history.output.table.format(figure=name) for name in HISTORIES},
         sample=rules.lesson_sample_images.output.table,
         matrix=rules.lesson_convolution.output.matrix_table,
         image=rules.lesson_convolution.output.image_table,
-        histories=expand(rules.lesson_history.output.table, figure=HISTORIES),
         sweep=[rules.lesson_dropout.output.table] if SWEEP_MADE else [],
     output:
         markdown=f"{LESSON}/figures.md",
@@ -205,7 +208,8 @@ rule lesson_figures:
         sample=EDITION.SAMPLE_FIGURE,
         sweep=SWEEP_FIGURE,
         data_set=EDITION.DATA_SET,
-        histories=history_runs(),
+        classes=DATA.classes,
+        histories=history_shown(),
     script:
         "../scripts/lesson_figures.py"
 
@@ -214,13 +218,12 @@ rule lesson_claims:
     input:
         data=rules.prepare_data.output.npz,
         parameters=rules.lesson_numbers.output.parameters,
-        histories=run_files(rules.train.output.history, CLAIM_RUNS),
-        metrics=run_files(rules.evaluate.output.metrics, CLAIM_RUNS),
-        # the trainings' logs hold the seconds of each epoch
-        logs=run_files(rules.train.log[0], CLAIM_RUNS),
+        # each training's record, beside its history and timings
+        records=training_files(rules.train.output.provenance, CLAIM_TRAININGS),
+        metrics=training_files(rules.evaluate.output.metrics, CLAIM_TRAININGS),
     output:
         table=report(
-            f"{LESSON}/claims.tsv",
+            f"{RESULTS}/{layout.CLAIMS_TABLE}",
             caption="../report/claims.rst",
             category=REPORT["claims"],
         ),
@@ -233,10 +236,8 @@ rule lesson_claims:
     params:
         **code_of("lesson_claims.py", "all"),
         edition=config["edition"],
-        runs=[
-            {"figure": run.figure, "model": run.model, "dropout": run.dropout, "seed": run.seed}
-            for run in CLAIM_RUNS
-        ],
+        # the points (model, rate) behind each figure
+        figures={name: points(group) for name, group in FIGURE_TRAININGS.items()},
     script:
         "../scripts/lesson_claims.py"
 

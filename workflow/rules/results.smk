@@ -3,7 +3,7 @@ rule plot_history:
         history=rules.train.output.history,
     output:
         accuracy=report(
-            f"{RESULTS}/plots/{RUN}/accuracy.png",
+            f"{RESULTS}/plots/{TRAINING}/accuracy.png",
             caption="../report/accuracy.rst",
             category=REPORT["history"],
             subcategory="{model}",
@@ -15,14 +15,14 @@ rule plot_history:
             },
         ),
         loss=report(
-            f"{RESULTS}/plots/{RUN}/loss.png",
+            f"{RESULTS}/plots/{TRAINING}/loss.png",
             caption="../report/loss.rst",
             category=REPORT["history"],
             subcategory="{model}",
             labels={"model": "{model}", "dropout": "{dropout}", "seed": "{seed}", "plot": "loss"},
         ),
     log:
-        f"{LOGS}/plot_history/{RUN}.log",
+        f"{LOGS}/plot_history/{TRAINING}.log",
     localrule: True
     conda:
         ENVIRONMENT
@@ -34,12 +34,12 @@ rule plot_history:
 
 rule aggregate:
     input:
-        histories=run_files(rules.train.output.history),
-        metrics=run_files(rules.evaluate.output.metrics),
-        provenances=run_files(rules.train.output.provenance),
+        # each training's record, beside its history; the script reads them through it
+        records=training_files(rules.train.output.provenance),
+        metrics=training_files(rules.evaluate.output.metrics),
     output:
         runs=report(
-            f"{RESULTS}/tables/runs.tsv", caption="../report/runs.rst", category=REPORT["runs"]
+            f"{RESULTS}/{layout.RUNS_TABLE}", caption="../report/runs.rst", category=REPORT["runs"]
         ),
         environments=report(
             f"{RESULTS}/tables/environments.tsv",
@@ -57,7 +57,7 @@ rule aggregate:
             category=REPORT["dropout"],
         ),
         chosen=report(
-            f"{RESULTS}/tables/chosen_dropout.tsv",
+            f"{RESULTS}/{layout.CHOSEN_TABLE}",
             caption="../report/chosen_dropout.rst",
             category=REPORT["dropout"],
         ),
@@ -73,7 +73,8 @@ rule aggregate:
         ENVIRONMENT
     params:
         **code_of("aggregate.py"),
-        runs=[vars(run) for run in RUNS],
+        # the points (model, rate) of the experiments of several rates
+        sweeps=points(planned for planned in TRAININGS if planned.sweep),
         validation_split=config["training"]["validation_split"],
     script:
         "../scripts/aggregate.py"

@@ -1,19 +1,26 @@
+# A training's folder of outputs: results/train/MODEL/dropout-RATE/seed-SEED
+TRAINED = f"{RESULTS}/{layout.TRAINED}/{TRAINING}"
+
+
 rule train:
     input:
         data=rules.prepare_data.output.npz,
         # what the data was made from and checked against, for the training's provenance
         record=rules.prepare_data.output.record,
     output:
-        model=f"{RESULTS}/train/{RUN}/model.keras",
-        history=f"{RESULTS}/train/{RUN}/history.tsv",
-        summary=f"{RESULTS}/train/{RUN}/summary.txt",
-        provenance=f"{RESULTS}/train/{RUN}/provenance.json",
-        # the size and SHA-256 of the four above, checked before anything reads them again
-        checksums=f"{RESULTS}/train/{RUN}/checksums.json",
+        model=f"{TRAINED}/{layout.MODEL}",
+        history=f"{TRAINED}/{layout.HISTORY}",
+        summary=f"{TRAINED}/{layout.SUMMARY}",
+        # its record: what made it (its settings, environment, code)
+        provenance=f"{TRAINED}/{layout.PROVENANCE}",
+        # when its process started, each epoch began and ended, it saved its results
+        timings=f"{TRAINED}/{layout.TIMINGS}",
+        # the size and SHA-256 of the five above, checked before anything reads them again
+        checksums=f"{TRAINED}/{layout.CHECKSUMS}",
     log:
-        f"{LOGS}/train/{RUN}.log",
+        f"{LOGS}/train/{TRAINING}.log",
     benchmark:
-        f"{BENCHMARKS}/train/{RUN}.tsv"
+        f"{BENCHMARKS}/train/{TRAINING}.tsv"
     # Trainings before every other job, the longest first: the short jobs (plots, evaluations,
     # the episode's tables) then fill a core while the last training runs alone.
     priority: epochs_of
@@ -37,7 +44,7 @@ rule train:
         settings=settings_of,
         # Per-epoch state, deliberately not an output: Snakemake deletes the outputs of a
         # killed job, and a rerun (--rerun-incomplete) continues from this.
-        checkpoint=f"{CHECKPOINTS}/train/{RUN}",
+        checkpoint=f"{CHECKPOINTS}/train/{TRAINING}",
     script:
         "../scripts/train.py"
 
@@ -50,11 +57,11 @@ rule evaluate:
         # a training that lost its record cannot be checked: it is made again
         checksums=rules.train.output.checksums,
     output:
-        metrics=f"{RESULTS}/evaluate/{RUN}/metrics.json",
+        metrics=f"{RESULTS}/{layout.EVALUATED}/{TRAINING}/{layout.METRICS}",
     log:
-        f"{LOGS}/evaluate/{RUN}.log",
+        f"{LOGS}/evaluate/{TRAINING}.log",
     benchmark:
-        f"{BENCHMARKS}/evaluate/{RUN}.tsv"
+        f"{BENCHMARKS}/evaluate/{TRAINING}.tsv"
     conda:
         ENVIRONMENT
     threads: 1

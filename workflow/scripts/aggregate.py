@@ -1,14 +1,14 @@
-"""Rule aggregate: every run in one table, its mean over seeds, and the dropout sweeps."""
-from cnn_lesson import plots, tables
+"""Rule aggregate: every training in one table, its mean over seeds, and the dropout sweeps."""
+from cnn_lesson import plots, results, tables
 from cnn_lesson.workflow.logs import logging_to
 
 
 def main(smk):
     with logging_to(smk.log[0]):
-        runs = tables.runs_table(smk.params.runs, smk.input.histories, smk.input.metrics,
-                                 smk.input.provenances)
+        trainings = [results.trained(record) for record in smk.input.records]
+        runs = tables.runs_table(trainings, smk.params.sweeps)
         runs.to_csv(smk.output.runs, sep="\t", index=False)
-        tables.environments_table(smk.input.provenances) \
+        tables.environments_table(trainings) \
             .to_csv(smk.output.environments, sep="\t", index=False)
         tables.seed_means(runs).to_csv(smk.output.summary, sep="\t", index=False)
         dropout = tables.dropout_table(runs)

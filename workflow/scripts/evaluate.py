@@ -3,7 +3,7 @@ import json
 from pathlib import Path
 
 from cnn_lesson import evaluation, use_backend
-from cnn_lesson.experiments import Training
+from cnn_lesson.settings import Training
 from cnn_lesson.workflow.logs import end_process, logging_to
 
 

@@ -4,21 +4,23 @@ from pathlib import Path
 
 import pandas as pd
 
-from cnn_lesson import claims, tables
+from cnn_lesson import claims, results
 from cnn_lesson.edition import load
 from cnn_lesson.workflow.logs import logging_to
 
 
-def evidence(smk) -> dict[str, list[claims.Evidence]]:
-    """What each run behind one of the episode's figures measured, by figure."""
-    figures: dict[str, list[claims.Evidence]] = {}
-    for run, history, metrics, log in zip(smk.params.runs, smk.input.histories,
-                                          smk.input.metrics, smk.input.logs, strict=True):
-        found = claims.Evidence(run["dropout"], run["seed"], tables.read_history(history),
-                                tables.read_json(metrics),
-                                claims.seconds_per_epoch(Path(log).read_text()), run["model"])
-        figures.setdefault(run["figure"], []).append(found)
-    return figures
+def evidence(records: list[str], figures: dict) -> dict[str, list[claims.Evidence]]:
+    """What each training behind one of the episode's figures measured, by figure: its
+    training's point (model, rate) names the figure (`figures`: figure -> its points)."""
+    figure_of = {(model, float(rate)): figure for figure, found in figures.items()
+                 for model, rate in found}
+    by_figure: dict[str, list[claims.Evidence]] = {}
+    for record in records:
+        found = results.trained(record)
+        by_figure.setdefault(figure_of[found.point], []).append(claims.Evidence(
+            found.dropout, found.seed, found.history(), found.metrics(), found.epoch_seconds(),
+            found.model))
+    return by_figure
 
 
 def main(smk):
@@ -32,7 +34,7 @@ def main(smk):
                                  claims.stored_pixel_range(dataset.x_train),
                                  sorted(set(dataset.y_train.tolist())))
         models = lesson.model_facts(edition, pd.read_csv(smk.input.parameters, sep="\t"))
-        facts = claims.Facts(found, models, evidence(smk))
+        facts = claims.Facts(found, models, evidence(smk.input.records, smk.params.figures))
         table = claims.claims_table(edition.CLAIMS, facts)
         table.to_csv(smk.output.table, sep="\t", index=False)
         Path(smk.output.markdown).write_text(claims.markdown(table, edition.TITLE))

@@ -13,20 +13,20 @@ def read(path) -> pd.DataFrame:
 
 
 def lines(smk) -> list[str]:
-    """The figures' lines, in the episode's order."""
-    sample = alt_text.sample_images(read(smk.input.sample), smk.params.data_set)
+    """The figures' lines, in the episode's order; each history figure's table is the input
+    named as the figure."""
+    sample = alt_text.sample_images(read(smk.input.sample), smk.params.data_set,
+                                    smk.params.classes)
     made = [(smk.params.sample, sample),
             ("04_conv_matrix", alt_text.convolution_matrix(read(smk.input.matrix))),
             ("04_conv_image",
              alt_text.convolution_image(pd.read_csv(smk.input.image, sep="\t", index_col=0)))]
-    for path, (name, (run, loss)) in zip(smk.input.histories, smk.params.histories.items(),
-                                         strict=True):
-        history = read(path)
-        made.append((name, alt_text.training_history(history, "accuracy", run)))
+    for name, (shown, loss) in smk.params.histories.items():
+        history = read(smk.input[name])
+        made.append((name, alt_text.training_history(history, "accuracy", shown)))
         if loss:
-            made.append((loss, alt_text.training_history(history, "loss", run)))
-    made += [(smk.params.sweep, alt_text.dropout_sweep(read(path)))
-             for path in smk.input.sweep]
+            made.append((loss, alt_text.training_history(history, "loss", shown)))
+    made += [(smk.params.sweep, alt_text.dropout_sweep(read(path))) for path in smk.input.sweep]
     return [alt_text.markdown_line(name, alt) for name, alt in made]
 
 

@@ -2,14 +2,14 @@
 scores a trial, best first (grid_search.tsv), and as its `results_summary()` prints it (.md)."""
 from pathlib import Path
 
-from cnn_lesson import tables
+from cnn_lesson import results, tables
 from cnn_lesson.workflow.logs import logging_to
 
 
 def main(smk):
     with logging_to(smk.log[0]):
-        histories = [tables.read_history(path) for path in smk.input.histories]
-        table = tables.grid_table(smk.params.runs, histories, smk.params.labels)
+        trainings = [results.trained(record) for record in smk.input.records]
+        table = tables.grid_table(trainings, smk.params.labels)
         table.to_csv(smk.output.table, sep="\t", index=False)
         Path(smk.output.markdown).write_text(tables.grid_summary(table))
 

@@ -2,14 +2,14 @@
 of its curves, from which its loss figure is drawn where the episode has one."""
 import pandas as pd
 
-from cnn_lesson import plots, tables
+from cnn_lesson import plots, results
 from cnn_lesson.workflow.logs import logging_to
 
 
 def main(smk):
     with logging_to(smk.log[0]):
-        history = pd.concat([tables.read_history(path).assign(seed=seed)
-                             for path, seed in zip(smk.input.histories, smk.params.seeds)])
+        trainings = [results.trained(record) for record in smk.input.records]
+        history = pd.concat([found.history().assign(seed=found.seed) for found in trainings])
         history.to_csv(smk.output.table, sep="\t")
         plots.history_figure(history, plots.HISTORY_PLOTS["accuracy"]) \
             .savefig(smk.output.accuracy, dpi=100)

@@ -14,9 +14,10 @@ def main(smk):
         table = lesson.parameter_table(edition)
         table.to_csv(smk.output.parameters, sep="\t", index=False)
         Path(smk.output.markdown).write_text(lesson.markdown_table(table))
-        summaries = lesson.model_summaries(edition).values()
-        for path, text in zip(smk.output.summaries, summaries, strict=True):
-            Path(path).write_text(text)
+        # each summary to the output named as it (summaries/<name>.txt)
+        paths = {Path(path).stem: Path(path) for path in smk.output.summaries}
+        for name, text in lesson.model_summaries(edition).items():
+            paths[name].write_text(text)
 
 
 main(snakemake)  # noqa: F821 - injected by Snakemake

@@ -1,11 +1,11 @@
 """Rule plot_history: accuracy and loss against epochs for one run, as the lesson plots them."""
-from cnn_lesson import plots, tables
+from cnn_lesson import plots, results
 from cnn_lesson.workflow.logs import logging_to
 
 
 def main(smk):
     with logging_to(smk.log[0]):
-        history = tables.read_history(smk.input.history)
+        history = results.read_history(smk.input.history)
         for name, metrics in plots.HISTORY_PLOTS.items():
             plots.history_figure(history, metrics).savefig(smk.output[name], dpi=100)
 

@@ -1,20 +1,20 @@
-"""Rule train: fit one model at one dropout rate and seed; save it, its history, its summary and
-the record of what made it."""
+"""Rule train: fit one model at one dropout rate and seed; save it, its history, its summary, its
+timings and the record of what made it."""
 import json
 import logging
+import time
 from pathlib import Path
 
 from cnn_lesson import use_backend
-from cnn_lesson.experiments import Training
+from cnn_lesson.settings import Training
 from cnn_lesson.workflow.logs import end_process, logging_to, process_seconds
 
 log = logging.getLogger("cnn_lesson")
 
 
 def main(smk):
+    process_started = time.time() - process_seconds()
     with logging_to(smk.log[0]):
-        # the job's start, for bench/benchmark.py's account of what a training pays besides epochs
-        log.info("job process started %.3f s ago", process_seconds())
         settings = Training(**smk.params.settings)
         # Imported here so that the backend's start-up messages land in the log too.
         use_backend(settings.backend)
@@ -36,6 +36,8 @@ def main(smk):
                                         scripts.parents[1],
                                         provenance.data_checked(smk.input.record))
         Path(smk.output.provenance).write_text(json.dumps(made_by, indent=2) + "\n")
+        timings = training.timings(trained, smk.threads, process_started, time.time())
+        Path(smk.output.timings).write_text(json.dumps(timings, indent=2) + "\n")
         # Last: what the files above are, so that a later change to one of them is caught
         checksums = integrity.training_checksums(Path(smk.output.model).parent)
         Path(smk.output.checksums).write_text(json.dumps(checksums, indent=2) + "\n")

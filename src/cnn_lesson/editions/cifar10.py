@@ -18,6 +18,8 @@ TITLE = "CIFAR-10 edition (deep-learning-intro at c411bb6c)"
 DATA_SET = "CIFAR-10"
 FOLDER = ""  # its results keep the paths they have always had: results/, logs/, ...
 CONFIG = "config/config.yaml"
+CLAIMS_CONFIG = "config/lesson_claims.yaml"  # the seeds its claims need
+EPISODE_LOADS = r"keras\.datasets\.cifar10\.load_data\("  # how its episode loads the data
 
 # ------------------------------------------------------------------------------- 1. The data
 # The python archive (a gzip tar of pickled batches), read without executing it and within

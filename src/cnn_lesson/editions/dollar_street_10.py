@@ -21,6 +21,8 @@ TITLE = "Dollar Street 10 edition (deep-learning-intro at ebbde111)"
 DATA_SET = "Dollar Street 10"
 FOLDER = "dollar-street-10"  # results/dollar-street-10/, logs/dollar-street-10/, ...
 CONFIG = "config/dollar_street_10.yaml"
+CLAIMS_CONFIG = "config/dollar_street_10_claims.yaml"  # the seeds its claims need
+EPISODE_LOADS = r"np\.load\(.*train_images\.npy"  # how its episode loads the data
 
 # ------------------------------------------------------------------------------- 1. The data
 # Zenodo record 10970014's files-archive: a zip that Zenodo assembles on request, so its four
@@ -209,7 +211,8 @@ FIGURES = {
     "04_dense_model_training_history": History(),
     "04_training_history_2": History(),
     "04_training_history_3": History(),
-    "04_vary_dropout_rate": Sweep(),
+    # the episode's y axis says val_loss: its validation data is the test split
+    "04_vary_dropout_rate": Sweep(label="val_loss"),
     "grid_search": Grid({"grid_1": "n_layers 1", "grid_2": "n_layers 2"}),
 }
 EVALUATED_FIGURE = None  # the episode prints no `evaluate` line

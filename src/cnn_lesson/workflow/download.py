@@ -107,6 +107,8 @@ def fetch_checked(source: str, dest: Path, data, checksums: dict | None, record:
         origin = f"the md5 published by {record} (not pinned in the config)"
         log.warning("data.md5 is null: taken the md5 that %s publishes for each file", record)
 
+    shown, remedy = user_file(source)
+
     def fetch_to(partial: Path) -> None:
         if _is_url(source):
             _download_with_retries(source, partial, tries, timeout, (
@@ -115,15 +117,17 @@ def fetch_checked(source: str, dest: Path, data, checksums: dict | None, record:
         else:
             _copy_local(source, partial, data.file)
         if _looks_like_html(partial):
-            raise InputError(f"{source} gave an HTML page, not the zip of "
-                             f"{', '.join(data.files)}. Check data.url (or set data.archive to a "
-                             f"local copy of the record's zip) and run again.")
-        wrong = data.mismatch(partial, checksums)
+            raise InputError(f"{shown} gave an HTML page, not the zip of "
+                             f"{', '.join(data.files)}. Nothing was kept. {remedy}")
+        wrong = data.mismatch(partial, checksums, shown, remedy)
         if wrong:
-            raise InputError(f"{source} {wrong}: the download is damaged, or the record's files "
-                             f"changed. Nothing was kept. Check data.url and data.md5 (or "
-                             f"data.archive), then run again.")
-        log.info("verified %s: %s", source, ", ".join(f"{n} md5 {m}" for n, m in checksums.items()))
+            raise InputError(f"{shown} {wrong}: it is damaged, or the record's files changed. "
+                             f"Nothing was kept. {remedy} Or check data.md5.")
+        # What the files hold, checked before anything is kept: a bad array is named now, not
+        # by a training that fails on it
+        data.read(partial, checksums, None, shown, remedy)
+        log.info("verified %s: %s", source,
+                 ", ".join(f"{name} md5 {md5}" for name, md5 in checksums.items()))
 
     write_atomically(dest, fetch_to)
     written = {"checksums": checksums, "from": origin}
@@ -131,9 +135,22 @@ def fetch_checked(source: str, dest: Path, data, checksums: dict | None, record:
     return written
 
 
+def user_file(source: str) -> tuple[str, str]:
+    """How a message names the file the user gave (`source`: data.archive's path, or the URL of
+    data.url), and what to do about it where it is bad."""
+    if _is_url(source):
+        return (f"the download from {source} (data.url)",
+                "Run again to download it anew, or check data.url (or set data.archive to a "
+                "good local copy).")
+    return (f"{source} (data.archive)",
+            "Point data.archive at a good copy of the zip (or set it to null to download it "
+            "from data.url), then run again.")
+
+
 def pinning_lines(checksums: dict) -> str:
     """The config lines that pin `checksums` (file name -> md5) as data.md5."""
-    return "\n".join(["data:", "  md5:", *(f"    {name}: {md5}" for name, md5 in checksums.items())])
+    lines = [f"    {name}: {md5}" for name, md5 in checksums.items()]
+    return "\n".join(["data:", "  md5:", *lines])
 
 
 # Zenodo's record metadata is a few kB; more than this is not a record.

@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
 from collections.abc import Callable
 from pathlib import Path
 
+from cnn_lesson import layout
 from cnn_lesson.errors import InputError
 from cnn_lesson.files import sha256
-from cnn_lesson.workflow.command import Command, snakemake_line
+from cnn_lesson.workflow.command import Remedies
 
 # What each training's record covers: every file of its folder but the record itself.
-TRAINING_FILES = ("model.keras", "history.tsv", "summary.txt", "provenance.json")
-TRAINING_RECORD = "checksums.json"
+TRAINING_FILES = (layout.MODEL, layout.HISTORY, layout.SUMMARY, layout.PROVENANCE,
+                  layout.TIMINGS)
+TRAINING_RECORD = layout.CHECKSUMS
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -70,7 +71,7 @@ def recorded_checksums(path: Path) -> dict | None:
 
 
 def check_recorded_checksums(path: Path, npz: Path, record_path: Path,
-                             command: Command = snakemake_line) -> None:
+                             remedies: Remedies = Remedies()) -> None:
     """Refuse checksums recorded beside the data (`path`) that are not those the prepared .npz
     was checked against (its record), or are unreadable: prepare_data would run again on them,
     and every training after it. Nothing to check before the data is prepared."""
@@ -89,9 +90,8 @@ def check_recorded_checksums(path: Path, npz: Path, record_path: Path,
     raise InputError(
         f"{path}, the checksums the download verified, {problem}: it was edited or replaced, or "
         f"the data was fetched again since. Nothing was run or deleted. To check and prepare "
-        f"the data that is there again: {_alone(command, npz, record_path)}; to fetch it again "
-        f"too, "
-        f"delete {path} and the data beside it first.")
+        f"the data that is there again: {remedies.again(npz, npz, record_path)}; to fetch it "
+        f"again too, delete {remedies.path(path)} and the data beside it first.")
 
 
 def training_checksums(folder: Path) -> dict:
@@ -123,7 +123,7 @@ def _is_fingerprint(value) -> bool:
 
 
 def check_stored_data(archive: Path, npz: Path, record_path: Path, recipe: str, source,
-                      checksums: dict | None, command: Command = snakemake_line) -> None:
+                      checksums: dict | None, remedies: Remedies = Remedies()) -> None:
     """Refuse an archive or prepared .npz that changed after prepare_data wrote its record
     (truncated, damaged, edited), and a .npz whose record is missing or unreadable, so cannot be
     checked: Snakemake would rerun every training on it, deleting their finished outputs first.
@@ -133,7 +133,7 @@ def check_stored_data(archive: Path, npz: Path, record_path: Path, recipe: str, 
     if not npz.is_file():
         return
     again = Later(lambda: f"Nothing was run or deleted. Make both again, alone: "
-                  f"{_alone(command, npz, record_path)}, then run as before: the finished "
+                  f"{remedies.again(npz, npz, record_path)}, then run as before: the finished "
                   f"trainings are kept, as the same archive gives the same file.")
     try:
         written = read_checksums(record_path, ("file",))
@@ -146,12 +146,12 @@ def check_stored_data(archive: Path, npz: Path, record_path: Path, recipe: str, 
     recorded_ns = record_path.stat().st_mtime_ns
     if checksums and archive.is_file() and archive.stat().st_mtime_ns > recorded_ns:
         check_archive(archive, source, checksums, (
-            f"Nothing was run or deleted. Fetch it again, alone: {_alone(command, archive)}, then "
-            f"run as before: nothing else reruns, as a verified copy is the same file."))
+            f"Nothing was run or deleted. Fetch it again, alone: {remedies.again(archive)}, "
+            f"then run as before: nothing else reruns, as a verified copy is the same file."))
     _check_file(npz, written["file"], recorded_ns, "prepare_data", again)
 
 
-def check_training(folder: Path, command: Command = snakemake_line) -> None:
+def check_training(folder: Path, remedies: Remedies = Remedies()) -> None:
     """Refuse a training's output that changed after train wrote its record (a model.keras
     truncated, a history edited...), and a record that is unreadable: its evaluation, plots and
     tables would be made again from it, or fail on it, deleting what they had made. Nothing to
@@ -161,8 +161,8 @@ def check_training(folder: Path, command: Command = snakemake_line) -> None:
     if not record_path.exists():
         return
     again = Later(lambda: f"Nothing was run or deleted. Train it again, alone: "
-                  f"`{shlex.join(['rm', '-r', str(folder)])} && "
-                  f"{command(folder / 'model.keras')}`, then run as before.")
+                  f"`{remedies.remove_folder(folder)} && "
+                  f"{remedies.make(folder / layout.MODEL)}`, then run as before.")
     try:
         written = read_checksums(record_path, TRAINING_FILES)
     except Unreadable as error:
@@ -193,12 +193,6 @@ class Later:
 
     def __str__(self) -> str:
         return self.make()
-
-
-def _alone(command: Command, target: Path, *also: Path) -> str:
-    """The command that deletes `target` (and `also`) and makes it again, nothing else."""
-    removed = shlex.join(["rm", "-f", *map(str, (target, *also))])
-    return f"`{removed} && {command(target)}`"
 
 
 def fingerprint(path: Path) -> dict:

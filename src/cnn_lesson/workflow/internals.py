@@ -38,6 +38,12 @@ def chosen_executor():
     return None
 
 
+def config_files(workflow) -> list[str]:
+    """The files given with --configfile, as absolute paths (Snakemake makes them so before it
+    changes into --directory)."""
+    return [str(path) for path in workflow.config_settings.configfiles]
+
+
 def memory_limit(workflow) -> int | None:
     """The mem_mb that jobs running at once may add up to (--resources mem_mb=N), or None."""
     limit = workflow.global_resources.get("mem_mb")

@@ -1,11 +1,13 @@
 """Send everything a rule's process prints, TensorFlow's C++ messages included, to its log (a
 training's line per epoch too, which the terminal reads from there: cnn_lesson.workflow.terminal);
-bad input as one line, never a traceback."""
+bad input as one line, never a traceback; an interrupted job's trace to its log, not the
+terminal."""
 
 from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 import time
 from collections.abc import Iterator
@@ -17,17 +19,32 @@ from cnn_lesson.errors import InputError
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
+class Interrupted(BaseException):
+    """The job was asked to end by a signal (SIGTERM: `kill`, a cluster's time limit)."""
+
+    def __init__(self, number: int):
+        super().__init__(signal.Signals(number).name)
+        self.number = number
+
+
+def _interrupted(number, frame):
+    raise Interrupted(number)
+
+
 @contextmanager
 def logging_to(path: str | Path) -> Iterator[None]:
     """Redirect file descriptors 1 and 2 to `path` and log at INFO there, restoring both after.
 
     Bad input (InputError) is logged as one line and ends the process with status 1 and no
-    traceback: its message says what to do. Any other error is logged with its traceback.
+    traceback: its message says what to do. A job interrupted (Ctrl-C's SIGINT, or SIGTERM)
+    logs where it was and ends with the signal's status (128 + its number), printing nothing on
+    the terminal. Any other error is logged with its traceback.
     """
     sys.stdout.flush()
     sys.stderr.flush()
     saved = os.dup(1), os.dup(2)
-    failed = False
+    ended = None
+    previous = signal.signal(signal.SIGTERM, _interrupted)
     with open(path, "a", buffering=1) as log_file:
         os.dup2(log_file.fileno(), 1)
         os.dup2(log_file.fileno(), 2)
@@ -36,19 +53,25 @@ def logging_to(path: str | Path) -> Iterator[None]:
             yield
         except InputError as error:
             logging.getLogger("cnn_lesson").error("%s", error)
-            failed = True
+            ended = 1
+        except (KeyboardInterrupt, Interrupted) as error:
+            number = getattr(error, "number", signal.SIGINT)
+            logging.getLogger("cnn_lesson").warning(
+                "interrupted by %s", signal.Signals(number).name, exc_info=True)
+            ended = 128 + number
         except BaseException:
             logging.getLogger("cnn_lesson").exception("failed")
             raise
         finally:
+            signal.signal(signal.SIGTERM, previous)
             sys.stdout.flush()
             sys.stderr.flush()
             os.dup2(saved[0], 1)
             os.dup2(saved[1], 2)
             for fd in saved:
                 os.close(fd)
-    if failed:
-        raise SystemExit(1)
+    if ended is not None:
+        raise SystemExit(ended)
 
 
 def process_seconds() -> float:

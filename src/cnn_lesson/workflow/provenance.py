@@ -132,13 +132,14 @@ def _git(folder: Path, *args: str) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
-def provenance(run: dict, backend: str, threads: int, code: list[Path], root: Path,
+def provenance(settings: dict, backend: str, threads: int, code: list[Path], root: Path,
                data: dict | None = None) -> dict:
-    """What made one training: its config (and a digest of it), environment, the workflow's
-    version and code (`code`: the files the job ran; `root`: the workflow's folder), and the
-    checksums its data was checked against (`data`, data_checked)."""
+    """What made one training (its record): its settings (and a digest of them), environment,
+    the workflow's version and code (`code`: the files the job ran; `root`: the workflow's
+    folder), and the checksums its data was checked against (`data`, data_checked)."""
     found = environment(backend, threads)
-    made_by = {"run": run, "config_digest": json_digest(run)[:12], "environment": found,
+    made_by = {"training": settings, "config_digest": json_digest(settings)[:12],
+               "environment": found,
                "environment_id": environment_id(found), "workflow": workflow_version(code, root)}
     return {**made_by, "data": data} if data else made_by
 

@@ -33,8 +33,10 @@ def module_path(module: str) -> Path | None:
     return None
 
 
-def imported_modules(source: Path) -> set[str]:
-    """The modules of this package that `source` imports, anywhere in the file."""
+@cache
+def imported_modules(source: Path) -> frozenset[str]:
+    """The modules of this package that `source` imports, anywhere in the file (read once per
+    process: planning asks for each file many times)."""
     found = set()
     for node in ast.walk(ast.parse(source.read_text(), str(source))):
         if isinstance(node, ast.Import):
@@ -43,7 +45,7 @@ def imported_modules(source: Path) -> set[str]:
             found.add(node.module)
             # `from cnn_lesson import data` imports the module cnn_lesson.data
             found.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return {module for module in found if module_path(module) is not None}
+    return frozenset(module for module in found if module_path(module) is not None)
 
 
 def package_inits(module: str) -> list[Path | None]:
@@ -55,6 +57,11 @@ def package_inits(module: str) -> list[Path | None]:
 
 def code_files(script: Path) -> list[Path]:
     """`script` and every package source file it runs: its imports, theirs, and so on."""
+    return list(_code_files(Path(script)))
+
+
+@cache
+def _code_files(script: Path) -> tuple[Path, ...]:
     files, queue = {Path(script)}, [Path(script)]
     while queue:
         for module in imported_modules(queue.pop()):
@@ -63,7 +70,7 @@ def code_files(script: Path) -> list[Path]:
                 if path is not None and path not in files:
                     files.add(path)
                     queue.append(path)
-    return sorted(files)
+    return tuple(sorted(files))
 
 
 @cache

@@ -1,38 +1,37 @@
 """What a successful run prints last: this run's results and where they are, the claims' counts,
-and a report command that works when pasted as printed."""
+and a report command that works when pasted as printed (cnn_lesson.workflow.command)."""
 
 from __future__ import annotations
 
-import json
-import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from cnn_lesson.claims import CANNOT_TELL, FAILS, HOLDS
+from cnn_lesson.results import Trained
 
-SHOWN_RUNS = 12
+SHOWN_TRAININGS = 12
 
 
 @dataclass
 class Made:
-    """What this run's targets hold, each None where the run's targets do not make it: the test
-    metrics of each of this config's runs ({run's name: metrics.json}), the sweeps' choices
-    (chosen_dropout.tsv), the claims checked (claims.tsv)."""
+    """What this run's targets hold, each None where the run's targets do not make it: this
+    config's trainings whose test metrics they hold (read back through cnn_lesson.results), the
+    sweeps' choices (chosen_dropout.tsv), the claims checked (claims.tsv)."""
 
-    metrics: dict[str, Path]
+    trainings: list[Trained]
     chosen: Path | None = None
     claims: Path | None = None
     folders: tuple[str, ...] = ()  # the folders that hold files of this run's targets
 
 
 def finished(made: Made, figures: str, strays: list[str], report: str) -> str:
-    """The summary: each run's test loss and accuracy, each sweep's choice, the claims' counts,
-    where the results are, files another config left in `figures` (named, kept), the report
-    command."""
+    """The summary: each training's test loss and accuracy, each sweep's choice, the claims'
+    counts, where the results are, files another config left in `figures` (named, kept), the
+    report command."""
     lines = ["", "Finished."]
-    lines += run_lines(made.metrics)
+    lines += training_lines(made.trainings)
     if made.chosen and made.chosen.is_file():
         lines += [chosen_line(row) for row in pd.read_csv(made.chosen, sep="\t").itertuples()]
     if made.claims and made.claims.is_file():
@@ -46,26 +45,27 @@ def finished(made: Made, figures: str, strays: list[str], report: str) -> str:
     return "\n".join(lines)
 
 
-def tabled_runs(runs: Path) -> set[tuple[str, float, int]]:
-    """(model, dropout, seed) of each run in the table `runs`; empty without one."""
+def tabled_trainings(runs: Path) -> set[tuple[str, float, int]]:
+    """(model, dropout, seed) of each training in the table `runs` (runs.tsv); empty without
+    one."""
     if not Path(runs).is_file():
         return set()
     table = pd.read_csv(runs, sep="\t")
     return set(zip(table["model"], table["dropout"].astype(float), table["seed"].astype(int)))
 
 
-def run_lines(metrics: dict[str, Path]) -> list[str]:
-    """A line per run of this run's targets whose metrics are there."""
-    found = {name: json.loads(path.read_text()) for name, path in metrics.items()
-             if path.is_file()}
+def training_lines(trainings: list[Trained]) -> list[str]:
+    """A line per training of this run's targets whose metrics are there."""
+    found = [found for found in trainings if found.finished]
     if not found:
         return []
-    lines = [f"Test loss and accuracy of this config's {len(found)} run(s):"]
-    for name, values in list(found.items())[:SHOWN_RUNS]:
-        lines.append(f"  {name:<34} test loss {values['test_loss']:.4f}  "
+    lines = [f"Test loss and accuracy of this config's {len(found)} training(s):"]
+    for training in found[:SHOWN_TRAININGS]:
+        values = training.metrics()
+        lines.append(f"  {training.name:<34} test loss {values['test_loss']:.4f}  "
                      f"accuracy {values['test_accuracy']:.4f}")
-    if len(found) > SHOWN_RUNS:
-        lines.append(f"  ... and {len(found) - SHOWN_RUNS} more (tables/runs.tsv)")
+    if len(found) > SHOWN_TRAININGS:
+        lines.append(f"  ... and {len(found) - SHOWN_TRAININGS} more (tables/runs.tsv)")
     return lines
 
 
@@ -103,25 +103,3 @@ def stray_figures(folder: Path, made: list[str]) -> list[str]:
     names = {Path(path).name for path in made}
     return sorted(path.name for path in Path(folder).iterdir()
                   if path.is_file() and path.name not in names)
-
-
-def report_command(targets: list[str], options: list[str]) -> str:
-    """The command that builds the report of what this command made, shell-quoted: the same
-    targets (first, so that no option's list takes them in) and the options that find the same
-    results (`options`: Snakefile, folder, config)."""
-    return shlex.join(["snakemake", *targets, *options, "--report", "report.html"])
-
-
-def run_options(args) -> list[str]:
-    """The options of a parsed snakemake command line (Snakemake's own argparse namespace) that
-    another command needs to find the same results."""
-    options = []
-    if args.snakefile:
-        options += ["--snakefile", str(args.snakefile)]
-    if args.directory:
-        options += ["--directory", str(args.directory)]
-    if args.config:
-        options += ["--config", *args.config]
-    if args.configfile:
-        options += ["--configfile", *map(str, args.configfile)]
-    return options

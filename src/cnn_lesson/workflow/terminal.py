@@ -28,7 +28,7 @@ from snakemake_interface_logger_plugins.common import LogEvent
 
 from cnn_lesson import PROGRESS
 from cnn_lesson.workflow.causes import Failure, summary
-from cnn_lesson.workflow.layout import RUN
+from cnn_lesson.layout import TRAINING
 
 # A line of a job's log that its code meant for the terminal (logged to PROGRESS, in the format of
 # cnn_lesson.workflow.logs): a training's line per epoch, a download's checksums to pin
@@ -58,7 +58,7 @@ def job_name(wildcards: dict) -> str:
     """What a job makes, in the words of its folders: 'base/dropout-0.00/seed-1' for a run, the
     figure's name for a figure, '' for a job of its own."""
     if {"model", "dropout", "seed"} <= set(wildcards):
-        return RUN.format(**wildcards)
+        return TRAINING.format(**wildcards)
     return " ".join(str(value) for value in wildcards.values())
 
 

@@ -1,5 +1,6 @@
-"""Where the workflow's files go, each fact written once: the rules, the checks before planning,
-the bench and the tests read it from here.
+"""Where the workflow's files go, each fact written once: the rules write there, and the reader of
+results (cnn_lesson.results) finds them there again; the checks, the bench and the tests read it
+from here too.
 
 Each edition has a folder of its own under results/, logs/, benchmarks/, checkpoints/ and
 resources/ (`FOLDER` in its module), so that both editions' results live side by side; the
@@ -11,10 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-# A run's folder under each stage's folder (results/train/, results/evaluate/, logs/train/...).
-RUN = "{model}/dropout-{dropout}/seed-{seed}"
+# A training's folder under each stage's folder (results/train/, results/evaluate/, logs/train/...)
+TRAINING = "{model}/dropout-{dropout}/seed-{seed}"
 # Per-epoch state of each training, outside its outputs (rule train)
 CHECKPOINTS = "checkpoints"
+# What a training's folder under results/train/ holds (rule train writes them)
+MODEL, HISTORY, SUMMARY = "model.keras", "history.tsv", "summary.txt"
+PROVENANCE = "provenance.json"  # its record: its settings, environment, code (what made it)
+TIMINGS = "timings.json"  # when its process started, each epoch began and ended, it saved
+CHECKSUMS = "checksums.json"  # the size and SHA-256 of each file above, written last
+# What its folder under results/evaluate/ holds (rule evaluate)
+METRICS = "metrics.json"
 
 
 def dropout_label(rate: float) -> str:
@@ -25,9 +33,9 @@ def dropout_label(rate: float) -> str:
     return label if float(label) == rate else format(Decimal(repr(rate)), "f")
 
 
-def run_folder(model: str, dropout: float, seed: int) -> str:
-    """A run's folder, e.g. 'base/dropout-0.00/seed-1'."""
-    return RUN.format(model=model, dropout=dropout_label(dropout), seed=seed)
+def training_folder(model: str, dropout: float, seed: int) -> str:
+    """A training's folder, e.g. 'base/dropout-0.00/seed-1'."""
+    return TRAINING.format(model=model, dropout=dropout_label(dropout), seed=seed)
 
 
 @dataclass(frozen=True)
@@ -62,4 +70,14 @@ class Layout:
     @property
     def figures(self) -> str:
         """The episode's figures, under their own file names."""
-        return f"{self.results}/lesson/fig"
+        return f"{self.results}/{FIGURES}"
+
+
+# Below an edition's results folder: each stage's folder of trainings, and the tables that
+# compare and the end summary read
+TRAINED, EVALUATED = "train", "evaluate"
+CLAIMS_TABLE = "lesson/claims.tsv"
+FIGURES = "lesson/fig"  # the episode's figures, under their own names
+FIGURES_MARKDOWN = "lesson/figures.md"  # each figure's line, its alt text computed
+CHOSEN_TABLE = "tables/chosen_dropout.tsv"
+RUNS_TABLE = "tables/runs.tsv"

@@ -1,5 +1,5 @@
-"""One training's settings, each fact once: built from the config and a run when the workflow
-is planned, and read by `fit`, its checkpoint and its provenance. No Keras here."""
+"""One training's settings, each fact once: built from the config when the workflow is planned,
+and read by `fit`, its checkpoint and its record (provenance.json). No Keras here."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from cnn_lesson.errors import InputError
 
 @dataclass(frozen=True)
 class Training:
-    """What one training is made with, each fact once: built from the config and a run when the
-    workflow is planned (training_settings), passed by the rule to its job, and read there by
-    `fit`, its checkpoint and its provenance."""
+    """What one training is made with, each fact once: built from the config when the workflow
+    is planned (cnn_lesson.workflow.plan.training_settings), passed by the rule to its job, and
+    read there by `fit`, its checkpoint and its record."""
 
     model: str
     dropout: float
@@ -25,16 +25,16 @@ class Training:
     data: str = ""  # what the prepared data is made from (the workflow's data recipe)
     edition: str = "cifar10"  # whose models (cnn_lesson.editions)
     patience: int | None = None  # early stopping on val_loss, as Keras' EarlyStopping; None: none
-    folder: str = ""  # the run's folder, as the workflow names it ('base/dropout-0.00/seed-1')
+    folder: str = ""  # the training's folder, as the workflow names it ('base/dropout-0.00/seed-1')
 
     @property
     def name(self) -> str:
-        """The run's name in logs: its folder, or its model, rate and seed."""
+        """The training's name in logs: its folder, or its model, rate and seed."""
         return self.folder or f"{self.model} dropout {self.dropout:g} seed {self.seed}"
 
     def as_dict(self) -> dict:
-        """The settings as plain values, as a rule's param holds them and provenance records
-        them."""
+        """The settings as plain values, as a rule's param holds them and the training's record
+        keeps them."""
         return asdict(self)
 
     def fingerprint(self) -> dict:

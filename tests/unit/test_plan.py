@@ -1,5 +1,5 @@
-"""The config's experiments become runs of its edition, with one spelling per rate and clear
-errors (cnn_lesson.workflow.runs and .layout)."""
+"""The config's experiments become trainings of its edition, with one spelling per rate and clear
+errors (cnn_lesson.workflow.plan and cnn_lesson.layout)."""
 
 import re
 
@@ -7,15 +7,15 @@ import pytest
 
 from cnn_lesson.edition import load
 from cnn_lesson.errors import InputError
-from cnn_lesson.experiments import training_images
-from cnn_lesson.workflow import runs as planning
-from cnn_lesson.workflow.layout import RUN, dropout_label, run_folder
+from cnn_lesson.settings import training_images
+from cnn_lesson.layout import TRAINING, dropout_label, training_folder
+from cnn_lesson.workflow import plan
 
 CIFAR10, DOLLAR_STREET = load("cifar10"), load("dollar_street_10")
 
 
-def runs_from_config(config, edition=CIFAR10):
-    return planning.runs_from_config(config, edition)
+def trainings_from_config(config, edition=CIFAR10):
+    return plan.trainings_from_config(config, edition)
 
 
 @pytest.mark.parametrize("rate, label", [(0, "0.00"), (0.8, "0.80"), (0.45, "0.45"),
@@ -24,7 +24,8 @@ def runs_from_config(config, edition=CIFAR10):
                                          (-0.0, "0.00")])
 def test_every_rate_has_one_spelling_in_paths_that_the_dropout_wildcard_matches(rate, label):
     assert dropout_label(rate) == label and re.fullmatch(r"0\.\d+", label)
-    assert run_folder("base", rate, 1) == RUN.format(model="base", dropout=label, seed=1)
+    assert training_folder("base", rate, 1) == TRAINING.format(model="base", dropout=label,
+                                                               seed=1)
 
 
 def config(*experiments, seeds=(1,), n_train=5000, validation_split=0):
@@ -32,8 +33,8 @@ def config(*experiments, seeds=(1,), n_train=5000, validation_split=0):
             "data": {"n_train": n_train}, "training": {"validation_split": validation_split}}
 
 
-def test_every_rate_and_seed_is_one_run_in_config_order():
-    runs = runs_from_config(config({"model": "base", "dropout": [0], "epochs": 10},
+def test_every_rate_and_seed_is_one_training_in_config_order():
+    runs = trainings_from_config(config({"model": "base", "dropout": [0], "epochs": 10},
                                    {"model": "extra_layer", "dropout": [0.15, 0.3], "epochs": 20},
                                    seeds=(1, 2)))
     assert [tuple(r.wildcards.values()) for r in runs] == [
@@ -43,20 +44,20 @@ def test_every_rate_and_seed_is_one_run_in_config_order():
     assert [r.sweep for r in runs] == [False, False, True, True, True, True]
 
 
-def test_duplicate_runs_name_both_keys():
+def test_a_model_and_rate_asked_twice_names_both_keys():
     with pytest.raises(InputError, match=r"experiments\[1\].*0.80.*experiments\[0\]"):
-        runs_from_config(config({"model": "extra_layer", "dropout": [0.8], "epochs": 20},
+        trainings_from_config(config({"model": "extra_layer", "dropout": [0.8], "epochs": 20},
                                 {"model": "extra_layer", "dropout": [0.5, 0.80], "epochs": 5}))
 
 
-def test_figures_map_to_their_runs():
-    from cnn_lesson.workflow.runs import figure_runs
+def test_figures_map_to_their_trainings():
+    from cnn_lesson.workflow.plan import figure_trainings
 
-    runs = runs_from_config(config(
+    runs = trainings_from_config(config(
         {"model": "base", "dropout": [0], "epochs": 1, "figure": "04_training_history_1"},
         {"model": "extra_layer", "dropout": [0.2, 0.4], "epochs": 1,
          "figure": "04_vary_dropout_rate"}, seeds=(1, 2)))
-    figures = figure_runs(runs)
+    figures = figure_trainings(runs)
     assert [(r.model, r.seed) for r in figures["04_training_history_1"]] == [
         ("base", 1), ("base", 2)]
     assert len(figures["04_vary_dropout_rate"]) == 4
@@ -73,13 +74,13 @@ def test_figures_map_to_their_runs():
 ])
 def test_figure_misuse_names_the_key(experiments, message):
     with pytest.raises(InputError, match=message):
-        runs_from_config(config(*experiments))
+        trainings_from_config(config(*experiments))
 
 
 def test_a_validation_split_that_leaves_no_image_on_one_side_names_both_keys():
     with pytest.raises(InputError, match=r"training.validation_split: 0.99 of data.n_train 10 "
                                          r"images leaves 0 to train on and 10 to validate on"):
-        runs_from_config(config({"model": "base", "dropout": [0], "epochs": 1}, n_train=10,
+        trainings_from_config(config({"model": "base", "dropout": [0], "epochs": 1}, n_train=10,
                                 validation_split=0.99))
     assert training_images(10, 0.5) == 5 and training_images(10, 0) == 10
 
@@ -94,11 +95,11 @@ def test_a_validation_split_that_leaves_no_image_on_one_side_names_both_keys():
 ])
 def test_a_model_or_figure_of_another_edition_names_the_key_and_the_choices(experiment, message):
     with pytest.raises(InputError, match=message):
-        runs_from_config(config(experiment))
+        trainings_from_config(config(experiment))
 
 
-def test_a_grid_spans_experiments_and_keeps_each_runs_patience():
-    runs = runs_from_config(config(
+def test_a_grid_spans_experiments_and_keeps_each_trainings_patience():
+    runs = trainings_from_config(config(
         {"model": "grid_1", "dropout": [0.2, 0.5], "epochs": 2, "figure": "grid_search"},
         {"model": "grid_2", "dropout": [0.2], "epochs": 2, "figure": "grid_search"},
         {"model": "sweep", "dropout": [0.2, 0.4], "epochs": 30, "patience": 5,
@@ -110,9 +111,9 @@ def test_a_grid_spans_experiments_and_keeps_each_runs_patience():
 
 
 def test_the_training_settings_carry_the_edition_patience_and_folder():
-    run = runs_from_config(config({"model": "sweep", "dropout": [0.2, 0.4], "epochs": 30,
+    run = trainings_from_config(config({"model": "sweep", "dropout": [0.2, 0.4], "epochs": 30,
                                    "patience": 5}, n_train=None), DOLLAR_STREET)[0]
-    settings = planning.training_settings(run, {
+    settings = plan.training_settings(run, {
         "edition": "dollar_street_10", "training": {"batch_size": 32, "validation_split": 0,
                                                     "validation_batch_size": None,
                                                     "backend": None}}, "recipe")

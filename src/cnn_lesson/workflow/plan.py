@@ -1,24 +1,24 @@
-"""The runs a config asks for, read when the workflow is planned: each experiment's model and
-rates times the seeds, checked against its edition's models and figures. No Keras here."""
+"""The trainings a config asks for, read when the workflow is planned: each experiment's model
+and rates times the seeds, checked against its edition's models and figures. No Keras here."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from types import ModuleType
 
-from cnn_lesson.edition import Grid, History, Sweep
+from cnn_lesson.edition import Edition, Grid, History, Sweep
 from cnn_lesson.errors import InputError
-from cnn_lesson.experiments import Training, training_images
-from cnn_lesson.workflow.layout import RUN, dropout_label, run_folder
+from cnn_lesson.layout import TRAINING, dropout_label, training_folder
+from cnn_lesson.settings import Training, training_images
 
 # A rate's folder name, dropout-0.…, holds its decimals written out: at most this many.
 MAX_DECIMALS = 32
 
 
 @dataclass(frozen=True)
-class Run:
-    """One training: a model, a dropout rate, a seed, its number of epochs, and the patience of
+class PlannedTraining:
+    """One training the config asks for: a model, a dropout rate, a seed, its number of epochs,
+    whether its experiment is a sweep (several rates), the figure it makes, and the patience of
     its early stopping (None: none)."""
 
     model: str
@@ -31,13 +31,13 @@ class Run:
 
     @property
     def wildcards(self) -> dict[str, str | int]:
-        """The run's {model}, {dropout} and {seed} in the paths of its files."""
+        """The training's {model}, {dropout} and {seed} in the paths of its files."""
         return {"model": self.model, "dropout": dropout_label(self.dropout), "seed": self.seed}
 
     @property
     def folder(self) -> str:
         """'base/dropout-0.00/seed-1'."""
-        return run_folder(self.model, self.dropout, self.seed)
+        return training_folder(self.model, self.dropout, self.seed)
 
 
 def check_numbers(node, where: str = "") -> None:
@@ -54,24 +54,25 @@ def check_numbers(node, where: str = "") -> None:
                          f"give a finite one.")
 
 
-def training_settings(run: Run, config: dict, data: str) -> Training:
-    """The settings of `run`'s training under `config`, on the data made as `data` says."""
+def training_settings(planned: PlannedTraining, config: dict, data: str) -> Training:
+    """The settings of the training `planned` under `config`, on the data made as `data` says."""
     settings = config["training"]
-    return Training(run.model, run.dropout, run.seed, run.epochs, settings["batch_size"],
-                    settings["validation_split"], settings["validation_batch_size"],
-                    settings["backend"], data, config["edition"], run.patience, run.folder)
+    return Training(planned.model, planned.dropout, planned.seed, planned.epochs,
+                    settings["batch_size"], settings["validation_split"],
+                    settings["validation_batch_size"], settings["backend"], data,
+                    config["edition"], planned.patience, planned.folder)
 
 
-def runs_from_config(config: dict, edition: ModuleType) -> list[Run]:
-    """Every run the config asks for, in config order. Refuses what its schema cannot: a model
-    or figure the edition does not have, the same run asked for twice, a figure asked of the
-    wrong experiment, a validation split that leaves no image on one side."""
+def trainings_from_config(config: dict, edition: Edition) -> list[PlannedTraining]:
+    """Every training the config asks for, in config order. Refuses what its schema cannot: a
+    model or figure the edition does not have, the same model and rate asked for twice, a figure
+    asked of the wrong experiment, a validation split that leaves no image on one side."""
     check_numbers(config)
     _check_models(config["experiments"], edition)
     _check_figures(config["experiments"], edition)
     if config["data"].get("n_train") is not None:  # else all of the data's images
         training_images(config["data"]["n_train"], config["training"]["validation_split"])
-    runs, seen = [], {}
+    trainings, seen = [], {}
     for index, experiment in enumerate(config["experiments"]):
         key, model, rates = f"experiments[{index}]", experiment["model"], experiment["dropout"]
         for rate in rates:
@@ -79,13 +80,15 @@ def runs_from_config(config: dict, edition: ModuleType) -> list[Run]:
             if (model, label) in seen:
                 raise InputError(
                     f"config key {key}: {model} at dropout {label} is already asked for by "
-                    f"{seen[model, label]}; remove one of them (a run is a model and a rate)."
+                    f"{seen[model, label]}; remove one of them (a model and a rate are trained "
+                    f"once per seed)."
                 )
             seen[model, label] = key
-            runs += [Run(model, float(label), seed, experiment["epochs"], len(rates) > 1,
-                         experiment.get("figure"), experiment.get("patience"))
-                     for seed in config["seeds"]]
-    return runs
+            trainings += [PlannedTraining(model, float(label), seed, experiment["epochs"],
+                                          len(rates) > 1, experiment.get("figure"),
+                                          experiment.get("patience"))
+                          for seed in config["seeds"]]
+    return trainings
 
 
 def _checked_label(rate: float, key: str) -> str:
@@ -99,28 +102,30 @@ def _checked_label(rate: float, key: str) -> str:
     return label
 
 
-def run_for(runs: list[Run], model: str, label: str, seed: int) -> Run:
-    """The run of `runs` whose files a path names; InputError naming what was asked for and
-    what the config asks for if there is none (a typo in a target, a run of another config)."""
-    for run in runs:
-        if run.wildcards == {"model": model, "dropout": label, "seed": seed}:
-            return run
+def planned_for(trainings: list[PlannedTraining], model: str, label: str,
+                seed: int) -> PlannedTraining:
+    """The training of `trainings` whose files a path names; InputError naming what was asked
+    for and what the config asks for if there is none (a typo in a target, a training of
+    another config)."""
+    for planned in trainings:
+        if planned.wildcards == {"model": model, "dropout": label, "seed": seed}:
+            return planned
     raise InputError(
-        f"a target names the run {RUN.format(model=model, dropout=label, seed=seed)}, which "
-        f"this config does not ask for. It asks for: {describe(runs)}. Name one of those (a "
-        f"rate is written with two decimals at least, e.g. dropout-0.50), or add the run to "
-        f"the config's experiments and seeds.")
+        f"a target names the training {TRAINING.format(model=model, dropout=label, seed=seed)}, "
+        f"which this config does not ask for. It asks for: {describe(trainings)}. Name one of "
+        f"those (a rate is written with two decimals at least, e.g. dropout-0.50), or add the "
+        f"training to the config's experiments and seeds.")
 
 
-def describe(runs: list[Run], most: int = 12) -> str:
-    """The runs as a reader scans them: each model with its rates, then the seeds."""
+def describe(trainings: list[PlannedTraining], most: int = 12) -> str:
+    """The trainings as a reader scans them: each model with its rates, then the seeds."""
     rates: dict[str, list[str]] = {}
-    for run in runs:
-        labels = rates.setdefault(run.model, [])
-        if run.wildcards["dropout"] not in labels:
-            labels.append(run.wildcards["dropout"])
+    for planned in trainings:
+        labels = rates.setdefault(planned.model, [])
+        if planned.wildcards["dropout"] not in labels:
+            labels.append(planned.wildcards["dropout"])
     models = [f"{model} at dropout {_first(labels, most)}" for model, labels in rates.items()]
-    seeds = sorted({run.seed for run in runs})
+    seeds = sorted({planned.seed for planned in trainings})
     return f"{'; '.join(models)}; seeds {_first([str(seed) for seed in seeds], most)}"
 
 
@@ -130,7 +135,7 @@ def _first(items: list[str], most: int) -> str:
     return ", ".join(items[:most]) + more
 
 
-def _check_models(experiments: list[dict], edition: ModuleType) -> None:
+def _check_models(experiments: list[dict], edition: Edition) -> None:
     for index, experiment in enumerate(experiments):
         if experiment["model"] not in edition.MODELS:
             raise InputError(
@@ -139,7 +144,7 @@ def _check_models(experiments: list[dict], edition: ModuleType) -> None:
                 f"(or the edition that has it: config key edition).")
 
 
-def _check_figures(experiments: list[dict], edition: ModuleType) -> None:
+def _check_figures(experiments: list[dict], edition: Edition) -> None:
     """Each of the episode's figures comes from experiments of the right shape: a training
     history from one experiment of one rate, the dropout curve from one of several rates, a
     grid search from any number of experiments."""
@@ -166,10 +171,10 @@ def _check_figures(experiments: list[dict], edition: ModuleType) -> None:
                              f"experiment one rate.")
 
 
-def figure_runs(runs: list[Run]) -> dict[str, list[Run]]:
-    """The runs (all seeds) behind each of the episode's figures the config names."""
-    figures: dict[str, list[Run]] = {}
-    for run in runs:
-        if run.figure:
-            figures.setdefault(run.figure, []).append(run)
+def figure_trainings(trainings: list[PlannedTraining]) -> dict[str, list[PlannedTraining]]:
+    """The trainings (all seeds) behind each of the episode's figures the config names."""
+    figures: dict[str, list[PlannedTraining]] = {}
+    for planned in trainings:
+        if planned.figure:
+            figures.setdefault(planned.figure, []).append(planned)
     return figures
