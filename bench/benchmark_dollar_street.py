@@ -7,8 +7,9 @@ side in one run, on this machine.
 Dollar Street 10 cannot be downloaded here: a zip in its format is generated under bench/work/
 (878 training images as the episode's, and 220 test images, a guess: the episode does not print
 the test split's size), random pixels, so early stopping ends the sweep's trainings where random
-data makes it, not where the real data would. Prints and writes bench/work/benchmark_dollar_street.tsv:
-both wall times, their ratio, each side's trainings and epochs, the CPU.
+data makes it, not where the real data would. Prints and writes
+bench/work/benchmark_dollar_street.tsv: both wall times, their ratio, each side's trainings and
+epochs, the CPU.
 """
 
 import argparse

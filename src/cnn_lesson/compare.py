@@ -54,9 +54,11 @@ class Side:
 
     def runs(self) -> pd.DataFrame:
         """model, dropout, seed and the test metrics of each finished training."""
-        rows = [{"model": found.model, "dropout": found.dropout, "seed": found.seed,
-                 **{name: found.metrics()[name] for name in METRICS}}
-                for found in self.trainings]
+        rows = []
+        for found in self.trainings:
+            metrics = found.metrics()
+            rows.append({"model": found.model, "dropout": found.dropout, "seed": found.seed,
+                         **{name: metrics[name] for name in METRICS}})
         return pd.DataFrame(rows, columns=["model", "dropout", "seed", *METRICS])
 
     def table(self, relative: str) -> pd.DataFrame:

@@ -13,12 +13,13 @@ import signal
 import socket
 import subprocess
 import tempfile
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 import yaml
 
+from cnn_lesson import results
+from cnn_lesson.layout import TIMINGS
 from cnn_lesson.workflow.integrity import TRAINING_RECORD
 from helpers import ROOT, snakemake, snakemake_command, tiny_config, unloadable_model, write_config
 from servers import Route, Server
@@ -171,8 +172,10 @@ def local_with_the_jobs_threads(tmp_path_factory, tiny_archive, served):
 
 
 def result_files(workdir: Path) -> dict[str, bytes]:
+    """Every result but the records of checksums and the timings (which differ run to run)."""
     return {str(p.relative_to(workdir)): p.read_bytes() for p in (workdir / "results").rglob("*")
-            if p.suffix in (".tsv", ".json", ".txt", ".md") and p.name != TRAINING_RECORD}
+            if p.suffix in (".tsv", ".json", ".txt", ".md")
+            and p.name not in (TRAINING_RECORD, TIMINGS)}
 
 
 def same_as_a_local_run(workdir: Path, local: Path, config: dict) -> bool:
@@ -232,20 +235,16 @@ def test_trainings_run_with_the_threads_slurm_gave_them(on_slurm):
     assert "CUDA_VISIBLE_DEVICES=0 names GPU(s), but the backend sees none" in log
 
 
-EPOCH_LINE = re.compile(r"^(\S+ \S+) INFO cnn_lesson\.progress: train (\S+)  epoch (\d+)/\d+ .*  "
-                        r"([\d.]+) s$", re.MULTILINE)
-
-
 def epochs(workdir: Path) -> list[dict]:
-    """Each epoch of each training, from its log: when it ended and how long it took."""
+    """Each epoch of each training, from its timings: when it began and ended; and the Slurm job
+    and GPU its log says it ran in."""
     found = []
-    for log in (workdir / "logs/train").rglob("*.log"):
-        text = log.read_text()
-        job = re.search(r"Slurm job (\d+), CUDA_VISIBLE_DEVICES=(\S+)", text)
-        for stamp, run, epoch, seconds in EPOCH_LINE.findall(text):
-            end = datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S,%f").timestamp()
-            found.append({"run": run, "epoch": int(epoch), "start": end - float(seconds),
-                          "end": end, "job": job.group(1), "gpu": job.group(2)})
+    for training in results.editions(workdir)["cifar10"].trainings:
+        log = (workdir / "logs/train" / f"{training.name}.log").read_text()
+        job = re.search(r"Slurm job (\d+), CUDA_VISIBLE_DEVICES=(\S+)", log)
+        found += [{"run": training.name, "epoch": int(epoch["epoch"]), "start": epoch["started"],
+                   "end": epoch["ended"], "job": job.group(1), "gpu": job.group(2)}
+                  for epoch in training.timings()["epochs"]]
     return sorted(found, key=lambda epoch: epoch["start"])
 
 

@@ -141,9 +141,11 @@ def test_ctrl_c_leaves_each_jobs_trace_in_its_log_and_none_on_the_terminal(tmp_p
     """Ctrl-C sends SIGINT to every process of the run: the training logs where it was, and the
     terminal shows no traceback (docs/running.md: a job writes nothing else to the terminal)."""
     log = long_training(tmp_path, tiny_archive)
+    # as a terminal starts it: SIGINT not ignored (a shell's background job inherits it ignored)
     process = subprocess.Popen(snakemake_command(tmp_path, "--cores", "2"), text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               start_new_session=True)
+                               start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and process.poll() is None:
         if log.exists() and "epoch 1/12" in log.read_text():

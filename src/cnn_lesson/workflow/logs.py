@@ -17,10 +17,13 @@ from pathlib import Path
 from cnn_lesson.errors import InputError
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# The signals that ask a job to end, which it logs and ends by, quietly
+ENDING = (signal.SIGINT, signal.SIGTERM)
 
 
 class Interrupted(BaseException):
-    """The job was asked to end by a signal (SIGTERM: `kill`, a cluster's time limit)."""
+    """The job was asked to end by a signal: SIGINT (Ctrl-C) or SIGTERM (`kill`, a cluster's
+    time limit)."""
 
     def __init__(self, number: int):
         super().__init__(signal.Signals(number).name)
@@ -44,7 +47,9 @@ def logging_to(path: str | Path) -> Iterator[None]:
     sys.stderr.flush()
     saved = os.dup(1), os.dup(2)
     ended = None
-    previous = signal.signal(signal.SIGTERM, _interrupted)
+    # Handled whatever the process inherited: a job started from a shell in the background
+    # inherits SIGINT ignored, and Python then never raises KeyboardInterrupt
+    previous = {number: signal.signal(number, _interrupted) for number in ENDING}
     with open(path, "a", buffering=1) as log_file:
         os.dup2(log_file.fileno(), 1)
         os.dup2(log_file.fileno(), 2)
@@ -63,7 +68,8 @@ def logging_to(path: str | Path) -> Iterator[None]:
             logging.getLogger("cnn_lesson").exception("failed")
             raise
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            for number, handler in previous.items():
+                signal.signal(number, handler)
             sys.stdout.flush()
             sys.stderr.flush()
             os.dup2(saved[0], 1)

@@ -122,6 +122,7 @@ class Terminal(LogHandlerBase):
         self.held_error: str | None = None  # printed unless a failed job's event claims it
         self.done = self.total = 0
         self.started = time.monotonic()
+        self.began = time.time()  # the run's start, on the files' clock
         self.bar_shown = False
         self.last_done = ""  # the job whose end the next progress event counts
         self.closed = False
@@ -181,7 +182,7 @@ class Terminal(LogHandlerBase):
     def job_info(self, record) -> None:
         logs = [str(log) for log in record.log]
         self.jobs[record.jobid] = Job(record.rule_name, job_name(dict(record.wildcards)), logs,
-                                      {log: size_of(log) for log in logs})
+                                      {log: shown_from(log, self.began) for log in logs})
 
     def jobs_started(self, record) -> None:
         self.running.update(getattr(record, "jobs", []))
@@ -303,12 +304,16 @@ class Terminal(LogHandlerBase):
         super().close()
 
 
-def size_of(path: str) -> int:
-    """The size of `path` now, 0 where there is none: a job's log is shown from there on."""
+def shown_from(path: str, began: float) -> int:
+    """Where a job's log is shown from: its size now, so that what an earlier run wrote (a
+    killed training's epochs) is not shown again; from its start where it was written since this
+    run began (Snakemake may hand a job's event to the terminal after the job wrote its first
+    lines)."""
     try:
-        return Path(path).stat().st_size
+        found = Path(path).stat()
     except OSError:
         return 0
+    return 0 if found.st_mtime >= began else found.st_size
 
 
 def new_lines(path: str, read: dict[str, int]) -> list[str]:
