@@ -66,9 +66,9 @@ class Side:
         path = self.found.table(relative)
         if not path.exists():
             raise InputError(f"{path} is missing, so {self.label}'s claims and chosen rates "
-                             f"cannot be compared: make the episode's files in that run first "
-                             f"(its `lesson` and `{layout.RUNS_TABLE}` targets, with the run's "
-                             f"own --directory and --configfile), or compare another.")
+                             f"cannot be compared: finish that run first (`snakemake --cores "
+                             f"all` with its own --directory and --configfile makes it), or "
+                             f"compare another.")
         return results.read_table(path, TABLES[relative],
                                   tuple(set(NUMBERS) & set(TABLES[relative])))
 

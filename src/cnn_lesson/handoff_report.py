@@ -19,9 +19,12 @@ def run_lines(made: Plan) -> list[str]:
     """The run that made the figures, from its trainings' records: edition, seeds, backend,
     packages, machine, commit and whether its code was all committed."""
     records = [found.record for found in made.found.finished()]
-    environment = lambda key: ", ".join(sorted({str(record["environment"].get(key))  # noqa: E731
-                                                for record in records
-                                                if key in record.get("environment", {})}))
+
+    def environment(key: str) -> str:
+        """The values the trainings' environments hold for `key`, joined."""
+        return ", ".join(sorted({str(record["environment"][key]) for record in records
+                                 if key in record.get("environment", {})}))
+
     packages = [f"{name} {environment(name)}" for name in PACKAGES if environment(name)]
     commits = sorted({str(record.get("workflow", {}).get("commit") or "none")
                       for record in records})

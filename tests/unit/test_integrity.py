@@ -140,6 +140,21 @@ def test_each_output_of_a_training_is_checked(tmp_path, name):
         in str(refused.value)
 
 
+def test_a_record_from_before_timings_is_read_and_still_checks_what_it_names(tmp_path):
+    """Upgrading: a training made before timings.json has a record without it; its other files
+    are checked as ever (the training then trains again, its code changed), not refused."""
+    folder = tmp_path / "seed-1"
+    record = written_training(folder)
+    written = json.loads(record.read_text())
+    del written["timings.json"]
+    record.write_text(json.dumps(written))
+    (folder / "timings.json").unlink()
+    integrity.check_training(folder)
+    (folder / "history.tsv").write_bytes(b"damaged")
+    with pytest.raises(InputError, match="history.tsv is not the file train wrote"):
+        integrity.check_training(folder)
+
+
 def test_a_training_copied_to_new_dates_passes_and_one_edited_unseen_by_size_does_not(tmp_path):
     folder = tmp_path / "seed-1"
     written_training(folder)

@@ -215,3 +215,38 @@ def test_a_figure_line_leading_outside_the_checkout_is_refused(finished, tmp_pat
     said = refused(tmp_path, finished, lesson, "--out", tmp_path / "out")
     assert f"{lesson / EPISODE}, line 59: the figure " in said and "nothing was written" in said
     assert list(outside.iterdir()) == [] and not (tmp_path / "out").exists()
+
+
+def test_what_is_left_alone_is_said(dollar_street, tmp_path):
+    """A figure the run lacks stays, named; a figure the run made that the episode no longer
+    shows is named, not copied; an older checkout's R Markdown episode is found."""
+    def change(text):
+        return "\n".join(line for line in text.split("\n")
+                         if "04_training_history_loss_3.png" not in line)
+
+    lesson = checkout(tmp_path, "cifar10", change)
+    git(lesson, "mv", EPISODE, EPISODE.replace(".md", ".Rmd"))
+    git(lesson, "-c", "user.name=t", "-c", "user.email=t@e.org", "commit", "-qm", "Rmd")
+    done = handoff(dollar_street, lesson, "--out", tmp_path / "out", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    report = (tmp_path / "out" / "handoff.md").read_text()
+    for said in ("the run lacks 04_training_history_2: the lesson's figure and its alt text stay",
+                 "the run made 04_training_history_loss_3, which the episode no longer shows: "
+                 "not copied"):
+        assert said in report and said in done.stdout
+    assert not (lesson / "fig/04_training_history_loss_3.png").exists()
+    assert "episodes/4-advanced-layer-types.Rmd" in git(lesson, "diff", "--name-only")
+    assert (lesson / "fig/04_training_history_2.png").read_bytes() == STAND_IN
+
+
+def test_the_readmes_command_from_the_runs_own_folder(dollar_street, tmp_path):
+    """README, Updating the lesson: `cnn-lesson handoff . ../deep-learning-intro --out
+    ../handoff`, from the run's folder; without --out, the default folder would be inside the
+    run, and is refused saying so."""
+    lesson = checkout(tmp_path, "cifar10")
+    said = refused(tmp_path, ".", lesson, cwd=dollar_street)
+    assert "is inside RESULTS" in said and "Give --out a folder of its own" in said
+    assert not (dollar_street / "results" / "handoff").exists()
+    done = handoff(".", lesson, "--out", tmp_path / "handoff", cwd=dollar_street)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "handoff" / "handoff.md").is_file()

@@ -254,3 +254,23 @@ def test_a_new_url_fetches_nothing_while_the_archive_verifies(finished, tmp_path
     config["data"]["url"] = "http://127.0.0.1:9/elsewhere/cifar-10-python.tar.gz"
     write_config(workdir, config)
     assert "Nothing to be done" in dry_run(workdir)
+
+
+def test_a_run_made_before_timings_trains_again_and_is_not_refused(finished, tmp_path):
+    """Upgrading: trainings made before timings.json (and whose records said `run`) are checked
+    as ever, then train again, with what is made from them; nothing stops the run."""
+    import json
+
+    from cnn_lesson.workflow import integrity
+
+    workdir = copy_of(finished, tmp_path)
+    for record in (workdir / "results/train").rglob(integrity.TRAINING_RECORD):
+        (record.parent / "timings.json").unlink()
+        provenance = record.parent / "provenance.json"
+        made_by = json.loads(provenance.read_text())
+        made_by["run"] = made_by.pop("training")
+        provenance.write_text(json.dumps(made_by))
+        record.write_text(json.dumps({name: integrity.fingerprint(record.parent / name)
+                                      for name in integrity.ALWAYS_RECORDED}))
+    planned = planned_jobs(workdir)
+    assert planned["train"] == 4 and "download_data" not in planned

@@ -21,9 +21,11 @@ from cnn_lesson.errors import InputError
 from cnn_lesson.files import sha256
 from cnn_lesson.workflow.command import Remedies
 
-# What each training's record covers: every file of its folder but the record itself.
+# What each training's record covers: every file of its folder but the record itself; a record
+# written before timings.json was (2026-12-07) covers the others, which are checked all the same.
 TRAINING_FILES = (layout.MODEL, layout.HISTORY, layout.SUMMARY, layout.PROVENANCE,
                   layout.TIMINGS)
+ALWAYS_RECORDED = TRAINING_FILES[:4]
 TRAINING_RECORD = layout.CHECKSUMS
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -164,14 +166,14 @@ def check_training(folder: Path, remedies: Remedies = Remedies()) -> None:
                   f"`{remedies.remove_folder(folder)} && "
                   f"{remedies.make(folder / layout.MODEL)}`, then run as before.")
     try:
-        written = read_checksums(record_path, TRAINING_FILES)
+        written = read_checksums(record_path, ALWAYS_RECORDED)
     except Unreadable as error:
         raise InputError(f"{folder}: its record {record_path}, which train writes beside its "
                          f"outputs, is unreadable ({error}), so they cannot be checked. "
                          f"{again}") from None
     recorded_ns = record_path.stat().st_mtime_ns
     for name in TRAINING_FILES:
-        if (folder / name).exists():
+        if (folder / name).exists() and (name in ALWAYS_RECORDED or name in written):
             _check_file(folder / name, written[name], recorded_ns, "train", again)
 
 
