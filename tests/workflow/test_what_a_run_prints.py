@@ -189,14 +189,14 @@ def printed_report(shown: str) -> str:
 
 def test_the_report_command_printed_after_the_claims_command_builds_a_report(lessons):
     """The README's claims command is `lesson` with another config, on top of a finished run:
-    the report printed then is of what it made."""
+    the report printed then is of what it made (here a second seed of the first experiment)."""
     config = yaml.safe_load((lessons / "config/config.yaml").read_text())
-    (lessons / "config/claims.yaml").write_text(yaml.safe_dump({"seeds": [1, 2]}))
+    (lessons / "config/claims.yaml").write_text(yaml.safe_dump(
+        {"seeds": [1, 2], "experiments": config["experiments"][:1]}))
     shown = as_user(lessons, "--cores", "2", "lesson", "--configfile", "config/claims.yaml")
     command = printed_report(shown)
     assert command.startswith("snakemake lesson ") and "'" in command  # the folder is quoted
-    runs = len([1 for experiment in config["experiments"] for _ in experiment["dropout"]])
-    assert f"Test loss and accuracy of this config's {2 * runs} training(s):" in shown
+    assert "Test loss and accuracy of this config's 2 training(s):" in shown
     assert "claims: " in shown and "results/lesson/claims.md" in shown
     built = paste(command, lessons)
     assert built.returncode == 0, built.stderr

@@ -218,8 +218,9 @@ rule lesson_claims:
     input:
         data=rules.prepare_data.output.npz,
         parameters=rules.lesson_numbers.output.parameters,
-        # each training's record, beside its history and timings
+        # each training's record, beside its history; its timings (the claim about speed)
         records=training_files(rules.train.output.provenance, CLAIM_TRAININGS),
+        timings=training_files(rules.train.output.timings, CLAIM_TRAININGS),
         metrics=training_files(rules.evaluate.output.metrics, CLAIM_TRAININGS),
     output:
         table=report(
