@@ -99,8 +99,10 @@ def dollar_street(tmp_path_factory, finished):
 
 # The slowest files first, so that no worker runs one alone at the end (xdist hands whole files
 # out in this order: --no-loadscope-reorder); the tiny runs' fixtures are made by the first
-# file that needs them. A file left out of the list runs after them, in its usual order.
-SLOWEST_FIRST = ["workflow/test_dollar_street.py", "workflow/test_comparing_runs.py",
+# file that needs them. A file left out of the list runs after them, in its usual order. The
+# Slurm and backend tests, skipped unless asked for (.ci/run asks), take minutes where they run.
+SLOWEST_FIRST = ["workflow/test_slurm.py", "workflow/test_dollar_street.py",
+                 "workflow/test_backends.py", "workflow/test_comparing_runs.py",
                  "workflow/test_reruns.py", "workflow/test_reliability.py",
                  "workflow/test_what_a_run_prints.py", "workflow/test_workflow.py",
                  "workflow/test_a_third_edition.py", "unit/test_training.py",
