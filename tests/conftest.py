@@ -101,8 +101,8 @@ def dollar_street(tmp_path_factory, finished):
 # out in this order: --no-loadscope-reorder); the tiny runs' fixtures are made by the first
 # file that needs them. A file left out of the list runs after them, in its usual order. The
 # Slurm and backend tests, skipped unless asked for (.ci/run asks), take minutes where they run.
-SLOWEST_FIRST = ["workflow/test_slurm.py", "workflow/test_dollar_street.py",
-                 "workflow/test_backends.py", "workflow/test_comparing_runs.py",
+SLOWEST_FIRST = ["workflow/test_slurm.py", "workflow/test_comparing_runs.py",
+                 "workflow/test_dollar_street.py", "workflow/test_backends.py",
                  "workflow/test_reruns.py", "workflow/test_reliability.py",
                  "workflow/test_what_a_run_prints.py", "workflow/test_workflow.py",
                  "workflow/test_a_third_edition.py", "unit/test_training.py",

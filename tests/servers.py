@@ -71,7 +71,9 @@ class Server:
             context.load_cert_chain(*certificate)
             self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
             self.scheme = "https"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # Polled every 20 ms for close(), which otherwise waits up to half a second
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,),
+                                       daemon=True)
         self.thread.start()
 
     def url(self, path: str) -> str:

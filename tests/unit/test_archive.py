@@ -28,12 +28,13 @@ def with_member(tiny_archive, tmp_path, name, content):
     members.pop(name)
     if content is not None:
         members[name] = content
-    return make_archive(tmp_path / "changed.tar.gz", members).path
+    return write_tar(tmp_path / "changed.tar.gz", member_entries(members))
 
 
 def write_tar(path, entries):
-    """A .tar.gz of `entries`: (TarInfo, bytes or None), written as they are."""
-    with gzip.GzipFile(path, "wb", mtime=0) as zipped, \
+    """A .tar.gz of `entries`: (TarInfo, bytes or None), written as they are, in gzip's stored
+    blocks (a gzip stream as any other to the reader, written ten times faster)."""
+    with gzip.GzipFile(path, "wb", mtime=0, compresslevel=0) as zipped, \
             tarfile.open(fileobj=zipped, mode="w", format=tarfile.GNU_FORMAT) as tar:
         for info, payload in entries:
             tar.addfile(info, io.BytesIO(payload) if payload is not None else None)

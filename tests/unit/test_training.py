@@ -2,6 +2,7 @@
 
 import json
 import logging
+import shutil
 
 import keras
 import numpy as np
@@ -157,11 +158,26 @@ def test_steps_per_execution_changes_no_number(small_data):
                zip(one.model.get_weights(), many.model.get_weights(), strict=True))
 
 
-def test_a_checkpoint_of_other_settings_is_not_resumed(small_data, tmp_path, caplog):
+@pytest.fixture(scope="module")
+def first_epoch(small_data, tmp_path_factory):
+    """The checkpoint a training of one epoch leaves, and the history of a fresh training of
+    two; each test that changes the checkpoint changes a copy."""
+    folder = tmp_path_factory.mktemp("first_epoch")
+    fit("base", 0.0, small_data, epochs=1, seed=1, checkpoint=folder)
+    return folder, fit("base", 0.0, small_data, epochs=2, seed=1).history
+
+
+def copy_of(first_epoch, tmp_path):
+    copy = tmp_path / "checkpoint"
+    shutil.copytree(first_epoch[0], copy)
+    return copy
+
+
+def test_a_checkpoint_of_other_settings_is_not_resumed(small_data, first_epoch, tmp_path,
+                                                       caplog):
     caplog.set_level(logging.INFO, logger="cnn_lesson")
-    fit("base", 0.0, small_data, epochs=1, seed=1, checkpoint=tmp_path)
-    fit("base", 0.0, small_data, epochs=2, seed=1, checkpoint=tmp_path,
-                 validation_batch_size=50)
+    fit("base", 0.0, small_data, epochs=2, seed=1, checkpoint=copy_of(first_epoch, tmp_path),
+        validation_batch_size=50)
     assert "is of another training; starting over" in caplog.text
     assert "resuming" not in caplog.text
 
@@ -180,13 +196,14 @@ def test_an_unreadable_checkpoint_starts_over_naming_its_folder(small_data, tmp_
 
 @pytest.mark.parametrize("change", ["one array short", "an earlier version's .keras",
                                     "a pickled object"])
-def test_a_checkpoint_that_does_not_fit_the_model_starts_over_from_scratch(small_data, tmp_path,
-                                                                           caplog, change):
+def test_a_checkpoint_that_does_not_fit_the_model_starts_over_from_scratch(small_data, first_epoch,
+                                                                           tmp_path, caplog,
+                                                                           change):
     """Arrays that do not all fit the model and its optimizer set none of them: the training
     starts over and gives a fresh training's numbers."""
     caplog.set_level(logging.INFO, logger="cnn_lesson")
-    fit("base", 0.0, small_data, epochs=1, seed=1, checkpoint=tmp_path)
-    saved = tmp_path / "epoch-1.npz"
+    checkpoint = copy_of(first_epoch, tmp_path)
+    saved = checkpoint / "epoch-1.npz"
     if change == "one array short":
         with np.load(saved) as stored:
             arrays = [stored[name] for name in stored.files]
@@ -194,12 +211,11 @@ def test_a_checkpoint_that_does_not_fit_the_model_starts_over_from_scratch(small
     elif change == "a pickled object":  # never unpickled: np.load refuses it
         np.savez(saved, np.array([print], dtype=object))
     else:
-        saved.rename(tmp_path / "epoch-1.keras")
-    fresh = fit("base", 0.0, small_data, epochs=2, seed=1).history
-    again = fit("base", 0.0, small_data, epochs=2, seed=1, checkpoint=tmp_path).history
-    assert f"checkpoint in {tmp_path} is unreadable" in caplog.text
+        saved.rename(checkpoint / "epoch-1.keras")
+    again = fit("base", 0.0, small_data, epochs=2, seed=1, checkpoint=checkpoint).history
+    assert f"checkpoint in {checkpoint} is unreadable" in caplog.text
     assert "resuming" not in caplog.text
-    pd.testing.assert_frame_equal(again, fresh)
+    pd.testing.assert_frame_equal(again, first_epoch[1])
 
 
 # ------------------------------------------------------------------ early stopping (the sweep)
