@@ -76,25 +76,12 @@ class Side:
         return [found.history() for found in self.trainings if found.point == point]
 
 
-def finished_editions(folder: Path) -> dict[str, results.EditionResults]:
-    """The editions of which `folder` holds a finished training; InputError where none."""
-    if not folder.is_dir():
-        raise InputError(f"{folder} is not a folder: give a run's folder (its --directory) "
-                         f"or a copy of its results/.")
-    found = {name: held for name, held in results.editions(folder).items() if held.finished()}
-    if not found:
-        raise InputError(f"{folder} holds no finished run (no training with its "
-                         f"{layout.METRICS} under it): give a run's folder (its --directory) or "
-                         f"a copy of its results/, after the run has finished.")
-    return found
-
-
 def pairs(a: Path, b: Path) -> list[tuple[str, Side, Side]]:
     """(edition, A's side, B's side) for each edition to compare; InputError for one folder
     given twice, a folder with no finished run, or two folders of different editions."""
     if a.resolve() == b.resolve():
         raise InputError(f"{a} and {b} are the same folder: give two runs' folders.")
-    found = {folder: finished_editions(folder) for folder in (a, b)}
+    found = {folder: results.finished_editions(folder) for folder in (a, b)}
     common = sorted(set(found[a]) & set(found[b]))
     if not common:
         raise InputError(f"{a} holds runs of {', '.join(found[a])} and {b} of "

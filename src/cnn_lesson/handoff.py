@@ -58,10 +58,6 @@ class Plan:
     not_shown: list[str] = field(default_factory=list)  # figures made that no line shows
     drawings: list[str] = field(default_factory=list)  # left as they are (no --with-drawings)
 
-    @property
-    def text(self) -> str:
-        return results.read_text(self.episode)
-
     def relative(self, path: Path) -> str:
         """`path`, inside the checkout, as git names it."""
         return Path(path).resolve().relative_to(self.lesson.resolve()).as_posix()
@@ -99,12 +95,9 @@ def taught_edition(path: Path, text: str) -> Edition:
 
 def run_of(folder: Path, edition: Edition) -> results.EditionResults:
     """The finished results of `edition` in `folder`; InputError naming what it holds instead."""
-    held = {name: found for name, found in results.editions(folder).items() if found.finished()}
+    held = results.finished_editions(folder)
     if edition.NAME in held:
         return held[edition.NAME]
-    if not held:
-        raise InputError(f"{folder} holds no finished run: give a run's folder (its "
-                         f"--directory) or a copy of its results/, after the run has finished.")
     others = ", ".join(load(name).DATA_SET for name in held)
     raise InputError(f"{folder} holds a run of the {others} edition, and the episode teaches "
                      f"the {edition.DATA_SET} edition: run that edition first "

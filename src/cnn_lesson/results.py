@@ -251,3 +251,18 @@ def editions(folder: Path) -> dict[str, EditionResults]:
                                  f"{held.folder} and {place}: give one of them.")
             held.trainings.append(training)
     return found
+
+
+def finished_editions(folder: Path) -> dict[str, EditionResults]:
+    """The editions of which `folder` holds a finished training (`cnn-lesson compare` and
+    `handoff` read these); InputError where it is no folder or holds none."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(f"{folder} is not a folder: give a run's folder (its --directory) "
+                         f"or a copy of its results/.")
+    found = {name: held for name, held in editions(folder).items() if held.finished()}
+    if not found:
+        raise InputError(f"{folder} holds no finished run (no training with its "
+                         f"{layout.METRICS} under it): give a run's folder (its --directory) or "
+                         f"a copy of its results/, after the run has finished.")
+    return found
