@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pytest
-import yaml
 
 from helpers import snakemake, tiny_config, write_config
 

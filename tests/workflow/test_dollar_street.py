@@ -17,7 +17,7 @@ from cnn_lesson import synthetic
 from cnn_lesson.edition import load
 from cnn_lesson.training import stops_early
 from helpers import (DOLLAR_STREET, DS_TEST, DS_TRAIN, RUN_FOLDER, configfile, home_with,
-                     planned_jobs, remedy, serve, snakemake, tiny_dollar_street_config,
+                     planned_jobs, remedy, snakemake, tiny_dollar_street_config,
                      write_config, zip_bytes)
 
 EDITION = load("dollar_street_10")

@@ -1,10 +1,7 @@
 """What reruns after a change, on the real workflow: code edits rerun the jobs whose code they
 touch, new dates rerun nothing, and a damaged intermediate stops the run before it costs work."""
 
-import os
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -229,8 +226,8 @@ def test_a_damaged_archive_stops_the_run_and_a_verified_copy_reruns_nothing(fini
     failed = home.snakemake(check=False)
     assert failed.returncode != 0
     assert "resources/cifar-10-python.tar.gz has md5 " in failed.stderr
-    assert (f"rm -f 'runs/hon est, l'\"'\"'été/resources/cifar-10-python.tar.gz' && snakemake "
-            f"--cores all resources/cifar-10-python.tar.gz") in failed.stderr
+    assert ("rm -f 'runs/hon est, l'\"'\"'été/resources/cifar-10-python.tar.gz' && snakemake "
+            "--cores all resources/cifar-10-python.tar.gz") in failed.stderr
     assert finished_files(workdir) == before
     home.paste(remedy(failed.stderr))  # fetches it again: a new date, the same bytes
     assert home.own_files() == own

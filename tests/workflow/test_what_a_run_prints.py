@@ -19,7 +19,7 @@ import psutil
 import pytest
 import yaml
 
-from helpers import ROOT, snakemake, snakemake_command, tiny_config, write_config
+from helpers import snakemake, snakemake_command, tiny_config, write_config
 
 pytestmark = pytest.mark.workflow
 
