@@ -63,22 +63,27 @@ def starts_to_increase(val_loss: pd.Series) -> bool | None:
     return bool(values[-1] > threshold)
 
 
-def continues_to_decrease(loss: pd.Series) -> bool | None:
-    values = loss.to_numpy(dtype=float)
-    if len(values) < MIN_EPOCHS:
-        return None
-    half_way = values[len(values) // 2 - 1]
-    _note(f"{loss.name}: last {values[-1]:.4f} against {half_way:.4f} half-way")
-    return bool(values[-1] < half_way)
+def continues_to_decrease(curve: pd.Series) -> bool | None:
+    """Reading `continues to decrease`: its last value below its value half-way; None with fewer
+    than MIN_EPOCHS epochs."""
+    ends = _last_and_half_way(curve)
+    return None if ends is None else bool(ends[0] < ends[1])
 
 
 def continues_to_increase(curve: pd.Series) -> bool | None:
+    """Reading `continues to increase`: its last value above its value half-way."""
+    ends = _last_and_half_way(curve)
+    return None if ends is None else bool(ends[0] > ends[1])
+
+
+def _last_and_half_way(curve: pd.Series) -> tuple[float, float] | None:
+    """The curve's last value and its value half-way, noted; None with fewer than MIN_EPOCHS."""
     values = curve.to_numpy(dtype=float)
     if len(values) < MIN_EPOCHS:
         return None
     half_way = values[len(values) // 2 - 1]
     _note(f"{curve.name}: last {values[-1]:.4f} against {half_way:.4f} half-way")
-    return bool(values[-1] > half_way)
+    return values[-1], half_way
 
 
 def much_smaller(ours: float, theirs: float) -> bool:

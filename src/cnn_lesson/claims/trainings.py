@@ -162,12 +162,11 @@ class SweepRange(AboutTrainings):
                 verdict_printed(self.high, rates.loc[highest, "values"])]
         verdict = CANNOT_TELL if CANNOT_TELL in ends else (HOLDS if ends == [HOLDS] * 2
                                                            else FAILS)
-        return row(self.claim, self.section, self.says,
-                   f"{rates.loc[lowest, 'mean']:.2f} (at {lowest:g}) to "
-                   f"{rates.loc[highest, 'mean']:.2f} (at {highest:g}), means over seeds",
-                   _fewest_seeds(rates), verdict,
-                   f"each end, against the seeds of the rate with the lowest and with the "
-                   f"highest mean test loss: {RULES['printed']}")
+        return self.row_of(f"{rates.loc[lowest, 'mean']:.2f} (at {lowest:g}) to "
+                           f"{rates.loc[highest, 'mean']:.2f} (at {highest:g}), means over seeds",
+                           _fewest_seeds(rates), verdict,
+                           f"each end, against the seeds of the rate with the lowest and with "
+                           f"the highest mean test loss: {RULES['printed']}")
 
 
 @dataclass(frozen=True)
@@ -181,10 +180,9 @@ class SweepLowest(AboutTrainings):
         if not runs:
             return self.not_run(READINGS["around"])
         lowest, around, seeds, verdict = _lowest(sweep_rates(runs), self.rate)
-        return row(self.claim, self.section, self.says,
-                   f"lowest mean at {lowest:g}; within one SD of it: "
-                   f"{', '.join(f'{rate:g}' for rate in around)}", seeds, verdict,
-                   f"{READINGS['around']}; one seed: cannot tell")
+        return self.row_of(f"lowest mean at {lowest:g}; within one SD of it: "
+                           f"{', '.join(f'{rate:g}' for rate in around)}", seeds, verdict,
+                           f"{READINGS['around']}; one seed: cannot tell")
 
 
 def _lowest(table: pd.DataFrame, expected) -> tuple:
@@ -211,12 +209,17 @@ def _around(rates: pd.DataFrame, lowest) -> list:
     return [lowest, *[rate for rate in near if rate != lowest]]
 
 
+def grid_score(run: Evidence) -> float:
+    """A training's score as keras_tuner scores a trial: its lowest validation loss."""
+    return float(run.history["val_loss"].min())
+
+
 def grid_scores(runs: list[Evidence]) -> pd.DataFrame:
-    """Each grid point's score as keras_tuner scores a trial (its training's lowest validation
-    loss), indexed by (model, rate): mean, standard deviation and the values over seeds."""
+    """Each grid point's score (grid_score), indexed by (model, rate): mean, standard deviation
+    and the values over seeds."""
     table = pd.DataFrame({"model": [run.model for run in runs],
                           "rate": [run.dropout for run in runs],
-                          "score": [float(run.history["val_loss"].min()) for run in runs]})
+                          "score": [grid_score(run) for run in runs]})
     grouped = table.groupby(["model", "rate"])["score"]
     return over_seeds(grouped)
 
@@ -235,10 +238,10 @@ class GridBest(AboutTrainings):
             return self.not_run(rule)
         scores = grid_scores(runs)
         lowest, around, seeds, verdict = _lowest(scores, self.best)
-        return row(self.claim, self.section, self.says,
-                   f"lowest mean score {scores.loc[lowest, 'mean']:.4f} at {self.name(lowest)}; "
-                   f"within one SD of it: {'; '.join(self.name(point) for point in around)}",
-                   seeds, verdict, rule)
+        return self.row_of(f"lowest mean score {scores.loc[lowest, 'mean']:.4f} at "
+                           f"{self.name(lowest)}; within one SD of it: "
+                           f"{'; '.join(self.name(point) for point in around)}",
+                           seeds, verdict, rule)
 
     def name(self, point: tuple[str, float]) -> str:
         model, rate = point
@@ -253,11 +256,10 @@ class GridScore(AboutTrainings):
     printed: float
 
     def row(self, facts: Facts) -> dict:
-        runs = [run for run in facts.runs.get(self.figure, [])
-                if (run.model, run.dropout) == self.point]
+        runs = [run for run in self.trainings(facts) if (run.model, run.dropout) == self.point]
         if not runs:
             return self.not_run(RULES["printed"])
-        values = [float(run.history["val_loss"].min()) for run in runs]
+        values = [grid_score(run) for run in runs]
         return self.row_of(mean_sd(values), len(values),
                            verdict_printed(self.printed, values),
                            f"the point's score, its training's lowest validation loss: "
