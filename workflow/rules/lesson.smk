@@ -174,6 +174,7 @@ rule lesson_numbers:
 
 rule lesson_evaluate_line:
     input:
+        records=figure_files([EDITION.EVALUATED_FIGURE], rules.train.output.provenance),
         metrics=figure_files([EDITION.EVALUATED_FIGURE], rules.evaluate.output.metrics),
     output:
         line=f"{LESSON}/evaluate_dropout_model.txt",
