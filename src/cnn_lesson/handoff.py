@@ -21,6 +21,9 @@ from cnn_lesson.errors import InputError
 
 # Where a checkout of the lesson keeps episode 4: the Markdown, or the R Markdown of older ones
 EPISODES = ("episodes/4-advanced-layer-types.md", "episodes/4-advanced-layer-types.Rmd")
+# What to do about an episode that is not UTF-8 (not a file of the run: nothing to train again)
+EPISODE_MEND = ("the lesson keeps its episodes in UTF-8: save it as UTF-8, commit that, and hand "
+                "over again")
 
 
 def git(root: Path, *args: str, binary: bool = False):
@@ -123,7 +126,7 @@ def target_of(lesson: Path, episode_path: Path, line: episode.FigureLine) -> Pat
 def plan(folder: Path, lesson: Path, with_drawings: bool = False) -> Plan:
     """What handing `folder`'s run to `lesson` does, every refusal checked."""
     top, episode_path = checkout(lesson)
-    text = results.read_text(episode_path)
+    text = results.read_text(episode_path, EPISODE_MEND)
     edition = taught_edition(episode_path, text)
     made = Plan(top, episode_path, edition, run_of(folder, edition))
     alts = computed_alts(made.found)

@@ -33,9 +33,9 @@ MEND = ("restore it from a copy of the run, or train it again (delete its traini
         "and run the workflow as before)")
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, mend: str = MEND) -> str:
     """The text of `path`; InputError naming it where it is missing, a folder, unreadable or
-    not UTF-8."""
+    not UTF-8 (`mend`: what to do then; by default about a training's file)."""
     path = Path(path)
     try:
         return path.read_text(encoding="utf-8")
@@ -45,7 +45,7 @@ def read_text(path: Path) -> str:
         raise InputError(f"{path} is a folder, not a file.") from None
     except UnicodeDecodeError as error:
         raise InputError(f"{path} is not UTF-8 text ({error.reason} at byte {error.start}): "
-                         f"{MEND}.") from None
+                         f"{mend}.") from None
     except OSError as error:
         raise InputError(f"{path} cannot be read ({error.strerror or error}).") from None
 

@@ -168,16 +168,21 @@ def test_uncommitted_changes_to_a_file_it_would_write_are_refused(dollar_street,
     assert state(lesson) == before and not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("case", ["no checkout", "no episode", "other edition", "out in lesson",
-                                  "out in results"])
+@pytest.mark.parametrize("case", ["no checkout", "no episode", "episode not UTF-8",
+                                  "other edition", "out in lesson", "out in results"])
 def test_what_is_not_a_handoff_is_refused_before_anything_is_written(finished, tmp_path, case):
     lesson = checkout(tmp_path, "dollar_street_10" if case == "other edition" else "cifar10")
     out = tmp_path / "out"
+    before_latin = (lesson / EPISODE).stat().st_size  # where a Latin-1 byte would be added
     if case == "no checkout":
         shutil.rmtree(lesson / ".git")
     elif case == "no episode":
         git(lesson, "mv", EPISODE, "episodes/5-transfer-learning.md")
         git(lesson, "-c", "user.name=t", "-c", "user.email=t@e.org", "commit", "-qm", "moved")
+    elif case == "episode not UTF-8":
+        with open(lesson / EPISODE, "ab") as text:
+            text.write("été\n".encode("latin-1"))
+        git(lesson, "-c", "user.name=t", "-c", "user.email=t@e.org", "commit", "-qam", "latin-1")
     elif case == "out in lesson":
         out = lesson / "review"
     elif case == "out in results":
@@ -186,6 +191,9 @@ def test_what_is_not_a_handoff_is_refused_before_anything_is_written(finished, t
     said = refused(tmp_path, finished, lesson, "--out", out)
     expected = {"no checkout": "is not the top of a git checkout",
                 "no episode": "holds no episode 4",
+                "episode not UTF-8": f"{EPISODE} is not UTF-8 text (invalid continuation byte "
+                                     f"at byte {before_latin}): the lesson keeps its episodes "
+                                     f"in UTF-8: save it as UTF-8, commit that",
                 "other edition": "holds a run of the CIFAR-10 edition, and the episode teaches "
                                  "the Dollar Street 10 edition",
                 "out in lesson": "is inside LESSON", "out in results": "is inside RESULTS"}
