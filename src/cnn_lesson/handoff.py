@@ -155,8 +155,8 @@ def computed_alts(found: results.EditionResults) -> dict[str, str]:
     path = found.table(layout.FIGURES_MARKDOWN)
     if not path.exists():
         return {}
-    return {line.name: line.alt for line in episode.figure_lines(results.read_text(path))
-            if line.alt is not None}
+    text = results.read_text(path, results.MADE_MEND)
+    return {line.name: line.alt for line in episode.figure_lines(text) if line.alt is not None}
 
 
 def refuse_uncommitted(made: Plan) -> None:

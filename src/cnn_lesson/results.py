@@ -28,9 +28,11 @@ from cnn_lesson.layout import training_folder
 
 HISTORY_COLUMNS = ("loss", "accuracy", "val_loss", "val_accuracy")
 METRICS = ("test_loss", "test_accuracy")
-# What to do about a damaged file of a training
+# What to do about a damaged file of a training, and about one the run made from its trainings
 MEND = ("restore it from a copy of the run, or train it again (delete its training's folder "
         "and run the workflow as before)")
+MADE_MEND = ("restore it from a copy of the run, or delete it and run the workflow as before, "
+             "which makes it again from the trainings")
 
 
 def read_text(path: Path, mend: str = MEND) -> str:
@@ -170,17 +172,17 @@ def read_table(path: Path, columns: tuple[str, ...], numbers: tuple[str, ...] = 
     """A TSV table the workflow wrote (claims.tsv, chosen_dropout.tsv), checked to hold
     `columns`, those of `numbers` numeric; InputError naming it where it does not."""
     try:
-        table = pd.read_csv(StringIO(read_text(path)), sep="\t")
+        table = pd.read_csv(StringIO(read_text(path, MADE_MEND)), sep="\t")
     except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise InputError(f"{path} is not a table ({str(error).splitlines()[0]}): "
-                         f"{MEND}.") from None
+                         f"{MADE_MEND}.") from None
     missing = [column for column in columns if column not in table]
     if missing:
-        raise InputError(f"{path} lacks the column(s) {', '.join(missing)}: {MEND}.")
+        raise InputError(f"{path} lacks the column(s) {', '.join(missing)}: {MADE_MEND}.")
     for column in numbers:
         if len(table) and not pd.api.types.is_numeric_dtype(table[column]):
             raise InputError(f"{path}: its column {column} holds a value that is no number: "
-                             f"{MEND}.")
+                             f"{MADE_MEND}.")
     return table.astype({column: str for column in columns if column not in numbers})
 
 
