@@ -112,6 +112,15 @@ def long_training(workdir, archive):
     return workdir / "logs/train/extra_layer/dropout-0.50/seed-1.log"
 
 
+def command_of(child: psutil.Process) -> list[str]:
+    """A process's command line; none where it has ended since it was listed (a job that just
+    finished, a zombie until Snakemake reaps it)."""
+    try:
+        return child.cmdline()
+    except psutil.NoSuchProcess:  # ZombieProcess too
+        return []
+
+
 def test_a_training_killed_by_sigkill_is_named_with_its_cause(tmp_path, tiny_archive):
     """As the kernel's out-of-memory killer or a cluster's limit ends it: the process of the
     training alone, not Snakemake."""
@@ -122,7 +131,7 @@ def test_a_training_killed_by_sigkill_is_named_with_its_cause(tmp_path, tiny_arc
     while time.monotonic() < deadline and process.poll() is None:
         if log.exists() and "epoch 2/12" in log.read_text():
             for child in psutil.Process(process.pid).children(recursive=True):
-                if any("train.py" in part for part in child.cmdline()):
+                if any("train.py" in part for part in command_of(child)):
                     child.send_signal(signal.SIGKILL)
             break
         time.sleep(0.05)
